@@ -1,0 +1,103 @@
+"""Located diagnostics: every problem carries its file, line and column, and all are collected."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from enum import IntEnum
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Category = Literal["content", "config"]
+
+
+class ExitCode(IntEnum):
+    """Process exit codes shared by every command."""
+
+    OK = 0
+    CONTENT_ERROR = 1
+    USAGE_ERROR = 2
+
+
+@dataclass(frozen=True, order=True)
+class LocatedError:
+    """One problem in one input file, at a 1-based line and column (0 when unknown)."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+    category: Category = "content"
+
+    def format(self) -> str:
+        """Render as `path:line:col: severity: message; hint`, the format editors parse."""
+        where = self.path
+        if self.line:
+            where += f":{self.line}:{max(self.col, 1)}"
+        text = f"{where}: {self.severity}: {self.message}"
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+@dataclass
+class Diagnostics:
+    """A growing collection of located errors and warnings."""
+
+    items: list[LocatedError] = field(default_factory=list)
+
+    def add(self, item: LocatedError) -> None:
+        self.items.append(item)
+
+    def extend(self, items: Iterable[LocatedError]) -> None:
+        self.items.extend(items)
+
+    @property
+    def errors(self) -> list[LocatedError]:
+        return [item for item in self.sorted() if item.severity == "error"]
+
+    @property
+    def warnings(self) -> list[LocatedError]:
+        return [item for item in self.sorted() if item.severity == "warning"]
+
+    def sorted(self) -> list[LocatedError]:
+        """Diagnostics in file, line, column order, without exact repeats."""
+        return sorted(set(self.items), key=_sort_key)
+
+    def exit_code(self, strict: bool = False) -> ExitCode:
+        """2 for configuration errors, 1 for content errors (or warnings when strict), else 0."""
+        errors = self.errors
+        if any(item.category == "config" for item in errors):
+            return ExitCode.USAGE_ERROR
+        if errors or (strict and self.warnings):
+            return ExitCode.CONTENT_ERROR
+        return ExitCode.OK
+
+    def summary(self) -> str:
+        """A count such as `2 errors, 1 warning`."""
+        return f"{_plural(len(self.errors), 'error')}, {_plural(len(self.warnings), 'warning')}"
+
+    def to_json(self) -> str:
+        """All diagnostics as a JSON document for editors and CI annotations."""
+        payload = {
+            "diagnostics": [asdict(item) for item in self.sorted()],
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def _sort_key(item: LocatedError) -> tuple[str, int, int, str, str]:
+    return (item.path, item.line, item.col, item.severity, item.message)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str:
+    """A hint naming the closest candidate, or an empty string when none is close."""
+    matches = difflib.get_close_matches(str(word), sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{matches[0]}`?" if matches else ""

@@ -1,0 +1,147 @@
+"""Read every input file of a project into raw documents with source positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxsite.config import CONFIG_FILE
+from cxsite.errors import Category, LocatedError, did_you_mean
+from cxsite.load.files import (
+    YAML_SUFFIXES,
+    find_kind_files,
+    find_markdown,
+    read_text,
+    relative,
+    split_front_matter,
+)
+from cxsite.load.yaml_source import Position, SourceMap, YamlDocument, parse_yaml
+from cxsite.model import KINDS
+
+
+@dataclass(frozen=True)
+class RawMarkdown:
+    """A Markdown file: its id (file stem), front matter document (if any) and body."""
+
+    id: str
+    rel: str
+    front_matter: YamlDocument | None
+    body: str
+    body_line: int
+
+
+@dataclass
+class RawSources:
+    """Everything read from disk, before validation."""
+
+    root: Path
+    config: YamlDocument | None = None
+    kinds: dict[str, list[YamlDocument]] = field(default_factory=dict)
+    playbooks: list[RawMarkdown] = field(default_factory=list)
+    pages: list[RawMarkdown] = field(default_factory=list)
+
+
+def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
+    """Read cxsite.yaml, data/ and content/; collect every read or syntax error."""
+    raw = RawSources(root)
+    errors: list[LocatedError] = []
+    config_path = root / CONFIG_FILE
+    if not config_path.is_file():
+        errors.append(
+            LocatedError(
+                CONFIG_FILE,
+                0,
+                0,
+                f"no {CONFIG_FILE} in {root}",
+                "run the command inside a cxsite project or pass --project DIR",
+                category="config",
+            )
+        )
+        return raw, errors
+    raw.config = _read_yaml_file(config_path, root, errors, category="config")
+    for kind in KINDS:
+        kind_files, kind_errors = find_kind_files(root, kind)
+        errors.extend(kind_errors)
+        docs = (_read_yaml_file(path, root, errors) for path in kind_files.files)
+        raw.kinds[kind] = [doc for doc in docs if doc is not None]
+    errors.extend(_unknown_data_files(root))
+    raw.playbooks = _read_markdown_folder(root / "content" / "playbooks", root, errors)
+    raw.pages = _read_markdown_folder(root / "content", root, errors)
+    return raw, errors
+
+
+def _read_yaml_file(
+    path: Path, root: Path, errors: list[LocatedError], category: Category = "content"
+) -> YamlDocument | None:
+    text, read_errors = read_text(path, root)
+    if text is None:
+        errors.extend(_recategorise(read_errors, category))
+        return None
+    doc, parse_errors = parse_yaml(text.text, text.rel)
+    errors.extend(_recategorise(parse_errors, category))
+    if doc is not None and doc.value is None:
+        errors.append(LocatedError(text.rel, 1, 1, "file is empty", category=category))
+        return None
+    return doc
+
+
+def _recategorise(errors: list[LocatedError], category: Category) -> list[LocatedError]:
+    if category == "content":
+        return errors
+    return [
+        LocatedError(e.path, e.line, e.col, e.message, e.hint, e.severity, "config") for e in errors
+    ]
+
+
+def _read_markdown_folder(
+    folder: Path, root: Path, errors: list[LocatedError]
+) -> list[RawMarkdown]:
+    result: list[RawMarkdown] = []
+    for path in find_markdown(folder):
+        text, read_errors = read_text(path, root)
+        errors.extend(read_errors)
+        if text is None:
+            continue
+        split, split_errors = split_front_matter(text)
+        errors.extend(split_errors)
+        if split is None:
+            continue
+        front_matter: YamlDocument | None = None
+        if split.yaml_text is not None:
+            front_matter, fm_errors = parse_yaml(
+                split.yaml_text, text.rel, line_offset=split.yaml_line - 1
+            )
+            errors.extend(fm_errors)
+            if front_matter is None:
+                continue
+            if front_matter.value is None:
+                front_matter = YamlDocument({}, SourceMap(text.rel))
+                front_matter.source.values[()] = Position(split.yaml_line, 1)
+        result.append(RawMarkdown(path.stem, text.rel, front_matter, split.body, split.body_line))
+    return result
+
+
+def _unknown_data_files(root: Path) -> list[LocatedError]:
+    """Warn about YAML files in data/ that define no known kind (often a misspelt name)."""
+    data = root / "data"
+    if not data.is_dir():
+        return []
+    warnings = []
+    for path in sorted(data.iterdir()):
+        name = path.stem if path.suffix in YAML_SUFFIXES else path.name
+        is_yaml_file = path.is_file() and path.suffix in YAML_SUFFIXES
+        if (is_yaml_file or path.is_dir()) and name not in KINDS and name != "measurements":
+            if path.is_dir() and not any(p.suffix in YAML_SUFFIXES for p in path.iterdir()):
+                continue
+            warnings.append(
+                LocatedError(
+                    relative(path, root),
+                    0,
+                    0,
+                    f"`{name}` is not a kind cxsite reads (expected one of "
+                    f"{', '.join(KINDS)}); it is ignored",
+                    did_you_mean(name, KINDS),
+                    severity="warning",
+                )
+            )
+    return warnings

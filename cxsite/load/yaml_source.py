@@ -1,0 +1,186 @@
+"""Read YAML into plain values plus a map from each value's path to its line and column.
+
+PyYAML's composer gives nodes with positions; we build the values ourselves so that duplicate
+keys are an error (never last-wins), alias expansion and nesting depth are bounded, and every
+value can be traced back to the place a writer typed it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from cxsite.errors import LocatedError
+
+try:  # libyaml is much faster; the pure-Python loader gives the same nodes and marks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PathKey = str | int
+Path = tuple[PathKey, ...]
+
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of one YAML document was written."""
+
+    path: str
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> Position:
+        """The position of the deepest known prefix of `path` (its key's, when `key`)."""
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if key and end == len(path) and prefix in self.keys:
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return Position(1, 1)
+
+    def raw_text(self, path: Path) -> str | None:
+        """The text as written for a scalar YAML read as something other than a string."""
+        return self.raw.get(path)
+
+    def error(
+        self, path: Path, message: str, hint: str = "", *, key: bool = False, **extra: Any
+    ) -> LocatedError:
+        """A located error (or warning, with severity="warning") at `path` in this file."""
+        position = self.locate(path, key=key)
+        return LocatedError(self.path, position.line, position.col, message, hint, **extra)
+
+
+@dataclass
+class YamlDocument:
+    """The plain value of one YAML document and the positions of its parts."""
+
+    value: Any
+    source: SourceMap
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def parse_yaml(
+    text: str, path: str, *, line_offset: int = 0
+) -> tuple[YamlDocument | None, list[LocatedError]]:
+    """Parse one YAML document; return it with its source map, or the located errors."""
+    source = SourceMap(path)
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_error(exc, path, line_offset)]
+    except yaml.YAMLError as exc:
+        return None, [LocatedError(path, 1 + line_offset, 1, f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [LocatedError(path, 1 + line_offset, 1, "YAML is nested too deeply")]
+    if node is None:
+        return YamlDocument(None, source), []
+    builder = _ValueBuilder(source, line_offset)
+    try:
+        value = builder.build(node, (), 0)
+    except _TooLarge as exc:
+        return None, [LocatedError(path, 1 + line_offset, 1, str(exc))]
+    if builder.errors:
+        return None, builder.errors
+    return YamlDocument(value, source), []
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str, line_offset: int) -> LocatedError:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
+    problem = exc.problem or "invalid YAML"
+    hint = ""
+    if "\\t" in problem or "tab" in problem.lower():
+        hint = "YAML does not allow tabs for indentation; indent with spaces"
+    context = f" ({exc.context})" if exc.context else ""
+    return LocatedError(path, line, col, f"YAML syntax error: {problem}{context}", hint)
+
+
+class _ValueBuilder:
+    """Turns composed nodes into plain values, recording positions and collecting errors."""
+
+    def __init__(self, source: SourceMap, line_offset: int) -> None:
+        self.source = source
+        self.line_offset = line_offset
+        self.constructor = yaml.SafeLoader("")
+        self.nodes_seen = 0
+        self.errors: list[LocatedError] = []
+
+    def position(self, node: yaml.Node) -> Position:
+        mark = node.start_mark
+        return Position(mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def fail(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        position = self.position(node)
+        self.errors.append(
+            LocatedError(self.source.path, position.line, position.col, message, hint)
+        )
+
+    def build(self, node: yaml.Node, path: Path, depth: int) -> Any:
+        self.nodes_seen += 1
+        if self.nodes_seen > MAX_NODES:
+            raise _TooLarge(
+                f"YAML document expands to more than {MAX_NODES:,} values "
+                "(too many aliases or too much data); refusing to read it"
+            )
+        if depth > MAX_DEPTH:
+            raise _TooLarge(f"YAML is nested more than {MAX_DEPTH} levels deep")
+        self.source.values[path] = self.position(node)
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        return self.build_scalar(node, path)
+
+    def build_scalar(self, node: yaml.Node, path: Path) -> Any:
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
+            self.fail(node, f"cannot read value `{node.value}`: {exc}")
+            return None
+        if not isinstance(value, str):
+            self.source.raw[path] = str(node.value)
+        return value
+
+    def build_mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                self.fail(key_node, "YAML merge keys (`<<`) are not supported; write the keys out")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.fail(key_node, "a mapping key must be plain text, not a list or mapping")
+                continue
+            # Keys are always text as written: `Yes:` stays "Yes", `1:` stays "1".
+            key = str(key_node.value)
+            key_path = (*path, key)
+            if key in result:
+                first = self.source.keys[key_path]
+                self.fail(
+                    key_node,
+                    f"duplicate key `{key}` (first defined at line {first.line}, "
+                    f"column {first.col})",
+                    "each key may appear once; remove or merge one of them",
+                )
+                continue
+            self.source.keys[key_path] = self.position(key_node)
+            result[key] = self.build(value_node, key_path, depth + 1)
+        return result

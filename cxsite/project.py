@@ -1,0 +1,42 @@
+"""The validated project, and the one function that reads and validates it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxsite.config import Config
+from cxsite.errors import Diagnostics
+from cxsite.model import Department, Dimension, Journey, Page, Persona, Playbook, Touchpoint
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build needs, loaded and validated once; nothing downstream reads files."""
+
+    root: Path
+    config: Config
+    dimensions: Mapping[str, Dimension]
+    departments: Mapping[str, Department]
+    personas: Mapping[str, Persona]
+    touchpoints: Mapping[str, Touchpoint]
+    journeys: Mapping[str, Journey]
+    playbooks: Mapping[str, Playbook] = field(default_factory=dict)
+    pages: Mapping[str, Page] = field(default_factory=dict)
+
+
+def load_project(root: Path, today: dt.date | None = None) -> tuple[Project | None, Diagnostics]:
+    """Read and validate a project; the project is None when any error was found."""
+    from cxsite.load.sources import read_sources
+    from cxsite.validate import validate_sources
+
+    diagnostics = Diagnostics()
+    raw, read_errors = read_sources(root.resolve())
+    diagnostics.extend(read_errors)
+    if raw.config is None:
+        return None, diagnostics
+    project, errors = validate_sources(raw, today)
+    diagnostics.extend(errors)
+    return (project if not diagnostics.errors else None), diagnostics

@@ -1,0 +1,47 @@
+"""Render the project into files: {relative path: bytes}. Pure: no file-system access."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import jinja2
+
+from cxsite import __version__
+from cxsite.project import Project
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One section of the index page: a kind and the names of its items."""
+
+    title: str
+    items: tuple[tuple[str, str], ...]  # (id, display name)
+
+
+def index_listings(project: Project) -> tuple[Listing, ...]:
+    """What was loaded, kind by kind, for the index page."""
+    return (
+        Listing("Dimensions", tuple((d.id, d.name) for d in project.dimensions.values())),
+        Listing("Departments", tuple((d.id, d.name) for d in project.departments.values())),
+        Listing("Personas", tuple((p.id, p.name) for p in project.personas.values())),
+        Listing("Journeys", tuple((j.id, j.name) for j in project.journeys.values())),
+        Listing("Touchpoints", tuple((t.id, t.name) for t in project.touchpoints.values())),
+        Listing("Playbooks", tuple((p.id, p.meta.title) for p in project.playbooks.values())),
+        Listing("Pages", tuple((p.id, p.title) for p in project.pages.values())),
+    )
+
+
+def render_site(
+    project: Project, env: jinja2.Environment, assets: Mapping[str, bytes]
+) -> dict[str, bytes]:
+    """Every output file of the site, keyed by its path relative to the output root."""
+    files = {f"assets/{path}": data for path, data in assets.items()}
+    page = env.get_template("index.html").render(
+        title=project.config.title,
+        listings=index_listings(project),
+        root="",
+        version=__version__,
+    )
+    files["index.html"] = page.encode("utf-8")
+    return dict(sorted(files.items()))

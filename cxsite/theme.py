@@ -1,0 +1,57 @@
+"""Themes: the default theme ships in the package; a project's theme overrides it file by file."""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import jinja2
+
+DEFAULT_THEME = "default"
+
+
+def theme_environment(root: Path, theme: str | None) -> jinja2.Environment:
+    """A Jinja environment: the project's templates first, then the default theme.
+
+    `{% extends "default:base.html" %}` always reaches the default theme's template, so an
+    override can extend the template it replaces.
+    """
+    default = jinja2.PackageLoader("cxsite", f"themes/{DEFAULT_THEME}/templates")
+    loaders: list[jinja2.BaseLoader] = []
+    if theme:
+        loaders.append(jinja2.FileSystemLoader(root / "themes" / theme / "templates"))
+    loaders += [jinja2.PrefixLoader({DEFAULT_THEME: default}, delimiter=":"), default]
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def theme_assets(root: Path, theme: str | None) -> dict[str, bytes]:
+    """Static files by relative path: the default theme's, overridden by the project theme's."""
+    assets = dict(_walk(resources.files("cxsite") / "themes" / DEFAULT_THEME / "static", ""))
+    if theme:
+        folder = root / "themes" / theme / "static"
+        if folder.is_dir():
+            assets.update(
+                (path.relative_to(folder).as_posix(), path.read_bytes())
+                for path in sorted(folder.rglob("*"))
+                if path.is_file()
+            )
+    return dict(sorted(assets.items()))
+
+
+def _walk(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:
+    found: list[tuple[str, bytes]] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            found.extend(_walk(entry, f"{name}/"))
+        elif entry.is_file():
+            found.append((name, entry.read_bytes()))
+    return found

@@ -1,0 +1,557 @@
+"""Raw documents in, a typed frozen Project and every located problem out.
+
+Structure comes from the pydantic models; this module adds what one item cannot know by
+itself: unique ids, references between kinds, dimensions declared in cxsite.yaml, and
+warnings such as a touchpoint in no journey.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ValidationError
+
+from cxsite.config import Config, MeasurementSource
+from cxsite.errors import Category, LocatedError, did_you_mean
+from cxsite.load.sources import RawMarkdown, RawSources
+from cxsite.load.yaml_source import Path, SourceMap, YamlDocument
+from cxsite.model import (
+    ALL,
+    KINDS,
+    Department,
+    Dimension,
+    Journey,
+    Page,
+    PageMeta,
+    Persona,
+    Playbook,
+    PlaybookMeta,
+    Touchpoint,
+)
+from cxsite.project import Project
+from cxsite.pydantic_errors import located_model_errors, slugify
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an item was written: its file's source map and its path inside the document."""
+
+    source: SourceMap
+    prefix: Path
+
+    def error(
+        self, sub: Path, message: str, hint: str = "", *, key: bool = False, **extra: Any
+    ) -> LocatedError:
+        return self.source.error((*self.prefix, *sub), message, hint, key=key, **extra)
+
+    def warning(self, sub: Path, message: str, hint: str = "") -> LocatedError:
+        return self.error(sub, message, hint, severity="warning")
+
+
+@dataclass(frozen=True)
+class Located(Generic[ModelT]):
+    """A validated item and where it came from."""
+
+    item: ModelT
+    origin: Origin
+
+
+def validate_model(
+    model: type[ModelT], value: Any, origin: Origin, category: Category = "content"
+) -> tuple[ModelT | None, list[LocatedError]]:
+    """Validate one raw mapping against `model`, locating every error in the source."""
+    if not isinstance(value, dict):
+        found = type(value).__name__ if value is not None else "nothing"
+        message = f"expected a mapping of fields (`name: value`), found {found}"
+        return None, [origin.error((), message, category=category)]
+    try:
+        return model.model_validate(value), []
+    except ValidationError as exc:
+        return None, located_model_errors(exc, model, origin.source, origin.prefix, category)
+
+
+def validate_sources(
+    raw: RawSources, today: dt.date | None = None
+) -> tuple[Project | None, list[LocatedError]]:
+    """Validate everything read; the project is None when any error was found."""
+    errors: list[LocatedError] = []
+    config, config_origin, dimensions = _validate_config(raw.config, errors)
+    items = {kind: _validate_kind(kind, raw.kinds.get(kind, []), errors) for kind in KINDS}
+    departments: dict[str, Located[Department]] = items["departments"]
+    personas: dict[str, Located[Persona]] = items["personas"]
+    touchpoints: dict[str, Located[Touchpoint]] = items["touchpoints"]
+    journeys: dict[str, Located[Journey]] = items["journeys"]
+    playbooks = _validate_playbooks(raw.playbooks, errors)
+    pages = _validate_pages(raw.pages, errors)
+
+    refs = _References(departments, personas, touchpoints, dimensions)
+    for persona in personas.values():
+        errors.extend(
+            refs.dimension_keys(persona.item.expectations, persona.origin, ("expectations",))
+        )
+    errors.extend(_check_persona_shares(personas))
+    for touchpoint in touchpoints.values():
+        errors.extend(_check_touchpoint(touchpoint, refs))
+    for journey in journeys.values():
+        errors.extend(_check_journey(journey, refs))
+    errors.extend(_check_touchpoints_in_journeys(touchpoints, journeys))
+    for playbook in playbooks.values():
+        errors.extend(_check_playbook(playbook, refs, today or dt.date.today()))
+    if config is not None and config_origin is not None:
+        errors.extend(_check_config(config, config_origin, refs, raw.root))
+
+    if any(error.severity == "error" for error in errors) or config is None:
+        return None, errors
+    project = Project(
+        root=raw.root,
+        config=config,
+        dimensions={d.id: d for d in config.dimensions},
+        departments={k: v.item for k, v in departments.items()},
+        personas={k: v.item for k, v in personas.items()},
+        touchpoints={k: v.item for k, v in touchpoints.items()},
+        journeys={k: v.item for k, v in journeys.items()},
+        playbooks={
+            k: Playbook(k, v.origin.source.path, v.item, body, line)
+            for k, (v, body, line) in playbooks.items()
+        },
+        pages=pages,
+    )
+    return project, errors
+
+
+# --- cxsite.yaml -----------------------------------------------------------------------
+
+
+def _validate_config(
+    doc: YamlDocument | None, errors: list[LocatedError]
+) -> tuple[Config | None, Origin | None, dict[str, Dimension] | None]:
+    """The config, its origin and the declared dimensions (None when they are unknowable)."""
+    if doc is None:
+        return None, None, None
+    origin = Origin(doc.source, ())
+    config, config_errors = validate_model(Config, doc.value, origin, "config")
+    errors.extend(config_errors)
+    if config is not None:
+        dimensions = _unique_dimensions(config.dimensions, origin, errors)
+        return config, origin, dimensions
+    # The config is broken; salvage its dimensions so data files are still checked.
+    declared = doc.value.get("dimensions") if isinstance(doc.value, dict) else None
+    probe = {"title": "probe"} if declared is None else {"title": "probe", "dimensions": declared}
+    try:
+        salvaged = Config.model_validate(probe)
+    except ValidationError:
+        return None, origin, None
+    return None, origin, {d.id: d for d in salvaged.dimensions}
+
+
+def _unique_dimensions(
+    dimensions: Iterable[Dimension], origin: Origin, errors: list[LocatedError]
+) -> dict[str, Dimension]:
+    result: dict[str, Dimension] = {}
+    for index, dimension in enumerate(dimensions):
+        where = ("dimensions", index, "id")
+        if dimension.id == ALL:
+            errors.append(
+                origin.error(where, "`all` is reserved for the overall score", category="config")
+            )
+        elif dimension.id in result:
+            errors.append(
+                origin.error(where, f"duplicate dimension id `{dimension.id}`", category="config")
+            )
+        result[dimension.id] = dimension
+    return result
+
+
+def _check_config(
+    config: Config, origin: Origin, refs: _References, root: FsPath
+) -> list[LocatedError]:
+    errors: list[LocatedError] = []
+    if config.base_url is not None:
+        parsed = urlparse(config.base_url)
+        if not (
+            parsed.scheme in ("http", "https") and parsed.netloc
+        ) and not config.base_url.startswith("/"):
+            errors.append(
+                origin.error(
+                    ("base_url",),
+                    "`base_url` must be an http(s) URL or a path starting with `/`, "
+                    f"not `{config.base_url}`",
+                    category="config",
+                )
+            )
+    if config.theme is not None and not (root / "themes" / config.theme).is_dir():
+        errors.append(
+            origin.error(
+                ("theme",),
+                f"theme `{config.theme}` not found: no folder themes/{config.theme}/",
+                category="config",
+            )
+        )
+    for index, source in enumerate(config.measurements):
+        errors.extend(_check_measurement(source, origin, ("measurements", index), refs, root))
+    return errors
+
+
+def _check_measurement(
+    source: MeasurementSource, origin: Origin, at: Path, refs: _References, root: FsPath
+) -> list[LocatedError]:
+    errors: list[LocatedError] = []
+
+    def config_error(sub: Path, message: str, hint: str = "") -> None:
+        errors.append(origin.error((*at, *sub), message, hint, category="config"))
+
+    relative_path = FsPath(source.path)
+    resolved = (root / relative_path).resolve()
+    if relative_path.is_absolute() or not resolved.is_relative_to(root.resolve()):
+        config_error(("path",), f"measurement path `{source.path}` is outside the project")
+    elif not resolved.is_file():
+        config_error(("path",), f"measurement file `{source.path}` not found")
+
+    touchpoint_ids: list[tuple[str, Path]] = []
+    if isinstance(source.touchpoint, str):
+        touchpoint_ids.append((source.touchpoint, ("touchpoint",)))
+    elif source.touchpoint is not None:
+        touchpoint_ids.extend(
+            (v, ("touchpoint", "map", k)) for k, v in source.touchpoint.map.items()
+        )
+    for column, spec in source.columns.items():
+        if spec.touchpoint is not None:
+            touchpoint_ids.append((spec.touchpoint, ("columns", column, "touchpoint")))
+        errors.extend(
+            refs.dimension(spec.dimension, origin, (*at, "columns", column, "dimension"), "config")
+        )
+    for touchpoint_id, sub in touchpoint_ids:
+        errors.extend(refs.touchpoint(touchpoint_id, origin, (*at, *sub), "config"))
+
+    if isinstance(source.persona, str):
+        errors.extend(refs.persona(source.persona, origin, (*at, "persona"), "config"))
+    elif source.persona is not None:
+        for raw_value, persona_id in source.persona.map.items():
+            errors.extend(
+                refs.persona(persona_id, origin, (*at, "persona", "map", raw_value), "config")
+            )
+
+    for column, spec in source.columns.items():
+        if (spec.kind or source.kind) is None:
+            config_error(("columns", column), f"column `{column}` needs a `kind`")
+        if (spec.kind or source.kind) == "rating" and (spec.scale or source.scale) is None:
+            config_error(
+                ("columns", column), f"rating column `{column}` needs a `scale`, e.g. [1, 5]"
+            )
+        if (spec.kind or source.kind) == "duration":
+            ids = [spec.touchpoint] if spec.touchpoint else [t for t, _ in touchpoint_ids]
+            for touchpoint_id in ids:
+                touchpoint = refs.touchpoints.get(touchpoint_id)
+                if touchpoint is not None and spec.dimension not in touchpoint.item.targets:
+                    config_error(
+                        ("columns", column),
+                        f"duration column `{column}` scores `{spec.dimension}` of touchpoint "
+                        f"`{touchpoint_id}`, which has no target for it",
+                        f"give the touchpoint `targets: {{{spec.dimension}: "
+                        "{target: N, unit: min}}`",
+                    )
+    if source.layout == "long" and source.kind == "rating" and source.scale is None:
+        config_error((), "a rating source needs a `scale`, e.g. [1, 5]")
+    return errors
+
+
+# --- data/ kinds ----------------------------------------------------------------------
+
+
+def _validate_kind(
+    kind: str, docs: list[YamlDocument], errors: list[LocatedError]
+) -> dict[str, Located[Any]]:
+    """Every item of one kind, by id; duplicate ids are errors at the second occurrence."""
+    model = KINDS[kind]
+    result: dict[str, Located[Any]] = {}
+    noun = kind.removesuffix("s")
+    for doc in docs:
+        entries = (
+            [((index,), value) for index, value in enumerate(doc.value)]
+            if isinstance(doc.value, list)
+            else [((), doc.value)]
+        )
+        for prefix, value in entries:
+            origin = Origin(doc.source, prefix)
+            item, item_errors = validate_model(model, value, origin)
+            errors.extend(item_errors)
+            if item is None:
+                continue
+            item_id = item.id  # type: ignore[attr-defined]
+            if item_id in result:
+                first = result[item_id].origin
+                where = first.source.locate((*first.prefix, "id"))
+                errors.append(
+                    origin.error(
+                        ("id",),
+                        f"duplicate {noun} id `{item_id}` (first defined at "
+                        f"{first.source.path}:{where.line}:{where.col})",
+                    )
+                )
+                continue
+            result[item_id] = Located(item, origin)
+    return result
+
+
+class _References:
+    """Checks that ids refer to something declared, suggesting the closest id when not."""
+
+    def __init__(
+        self,
+        departments: Mapping[str, Located[Department]],
+        personas: Mapping[str, Located[Persona]],
+        touchpoints: Mapping[str, Located[Touchpoint]],
+        dimensions: Mapping[str, Dimension] | None,
+    ) -> None:
+        self.departments = departments
+        self.personas = personas
+        self.touchpoints = touchpoints
+        self.dimensions = dimensions
+
+    @staticmethod
+    def _check(
+        noun: str, value: str, known: Iterable[str], origin: Origin, at: Path, category: Category
+    ) -> list[LocatedError]:
+        known = list(known)
+        if value in known:
+            return []
+        return [
+            origin.error(
+                at, f"unknown {noun} `{value}`", did_you_mean(value, known), category=category
+            )
+        ]
+
+    def department(
+        self, value: str, origin: Origin, at: Path, category: Category = "content"
+    ) -> list[LocatedError]:
+        return self._check("department", value, self.departments, origin, at, category)
+
+    def persona(
+        self, value: str, origin: Origin, at: Path, category: Category = "content"
+    ) -> list[LocatedError]:
+        return self._check("persona", value, self.personas, origin, at, category)
+
+    def touchpoint(
+        self, value: str, origin: Origin, at: Path, category: Category = "content"
+    ) -> list[LocatedError]:
+        return self._check("touchpoint", value, self.touchpoints, origin, at, category)
+
+    def dimension(
+        self,
+        value: str,
+        origin: Origin,
+        at: Path,
+        category: Category = "content",
+        allow_all: bool = False,
+    ) -> list[LocatedError]:
+        if self.dimensions is None or (allow_all and value == ALL):
+            return []
+        known = [*self.dimensions, *([ALL] if allow_all else [])]
+        return self._check("dimension", value, known, origin, at, category)
+
+    def dimension_keys(
+        self, mapping: Mapping[str, object], origin: Origin, at: Path, allow_all: bool = False
+    ) -> list[LocatedError]:
+        errors: list[LocatedError] = []
+        for key in mapping:
+            errors.extend(self.dimension(key, origin, (*at, key), allow_all=allow_all))
+        return errors
+
+
+def _check_touchpoint(located: Located[Touchpoint], refs: _References) -> list[LocatedError]:
+    touchpoint, origin = located.item, located.origin
+    errors = refs.department(touchpoint.owner, origin, ("owner",))
+    for index, department in enumerate(touchpoint.supporting):
+        errors += refs.department(department, origin, ("supporting", index))
+        if department == touchpoint.owner:
+            errors.append(
+                origin.warning(
+                    ("supporting", index),
+                    f"`{department}` is the owner; it need not be listed as supporting",
+                )
+            )
+    errors += _key_errors(refs, touchpoint.targets, origin, "targets")
+    errors += _key_errors(refs, touchpoint.expectations, origin, "expectations", allow_all=True)
+    errors += _key_errors(refs, touchpoint.weights, origin, "weights")
+    return errors
+
+
+def _key_errors(
+    refs: _References,
+    mapping: Mapping[str, object],
+    origin: Origin,
+    field: str,
+    allow_all: bool = False,
+) -> list[LocatedError]:
+    """Unknown dimension keys, located at the key a writer typed."""
+    errors: list[LocatedError] = []
+    for key in mapping:
+        for error in refs.dimension(key, origin, (field, key), allow_all=allow_all):
+            position = origin.source.locate((*origin.prefix, field, key), key=True)
+            errors.append(
+                LocatedError(error.path, position.line, position.col, error.message, error.hint)
+            )
+    return errors
+
+
+def _check_persona_shares(personas: Mapping[str, Located[Persona]]) -> list[LocatedError]:
+    total = 0.0
+    for persona in personas.values():
+        total += persona.item.share
+        if total > 1 + 1e-9:
+            shares = sum(p.item.share for p in personas.values())
+            return [
+                persona.origin.error(
+                    ("share",),
+                    f"persona shares add up to {shares:g}, more than 1 (all customers)",
+                    "shares are fractions of your customers; lower some of them",
+                )
+            ]
+    return []
+
+
+def _check_journey(located: Located[Journey], refs: _References) -> list[LocatedError]:
+    journey, origin = located.item, located.origin
+    errors: list[LocatedError] = []
+    for index, persona in enumerate(journey.personas):
+        errors += refs.persona(persona, origin, ("personas", index))
+    stage_ids: dict[str, int] = {}
+    for s_index, stage in enumerate(journey.stages):
+        at: Path = ("stages", s_index)
+        if stage.id in stage_ids:
+            errors.append(
+                origin.error(
+                    (*at, "id"), f"duplicate stage id `{stage.id}` in journey `{journey.id}`"
+                )
+            )
+        stage_ids.setdefault(stage.id, s_index)
+        if not stage.touchpoints:
+            errors.append(
+                origin.warning(at, f"stage `{stage.id}` has no touchpoints; it will have no score")
+            )
+        seen: set[str] = set()
+        for t_index, touchpoint in enumerate(stage.touchpoints):
+            errors += refs.touchpoint(touchpoint, origin, (*at, "touchpoints", t_index))
+            if touchpoint in seen:
+                errors.append(
+                    origin.error(
+                        (*at, "touchpoints", t_index),
+                        f"touchpoint `{touchpoint}` is listed twice in stage `{stage.id}`",
+                    )
+                )
+            seen.add(touchpoint)
+    return errors
+
+
+def _check_touchpoints_in_journeys(
+    touchpoints: Mapping[str, Located[Touchpoint]], journeys: Mapping[str, Located[Journey]]
+) -> list[LocatedError]:
+    used = {t for j in journeys.values() for stage in j.item.stages for t in stage.touchpoints}
+    return [
+        located.origin.warning(
+            ("id",),
+            f"touchpoint `{touchpoint_id}` is in no journey; it counts in no journey score",
+            "add it to a stage in data/journeys",
+        )
+        for touchpoint_id, located in touchpoints.items()
+        if touchpoint_id not in used
+    ]
+
+
+# --- content/ -------------------------------------------------------------------------
+
+PlaybookEntry = tuple[Located[PlaybookMeta], str, int]
+
+
+def _validate_playbooks(
+    raw: list[RawMarkdown], errors: list[LocatedError]
+) -> dict[str, PlaybookEntry]:
+    result: dict[str, PlaybookEntry] = {}
+    for markdown in raw:
+        if markdown.front_matter is None:
+            errors.append(
+                LocatedError(
+                    markdown.rel,
+                    1,
+                    1,
+                    "a playbook needs front matter (title, owner, touchpoints, trigger) "
+                    "between `---` lines",
+                )
+            )
+            continue
+        origin = Origin(markdown.front_matter.source, ())
+        if slugify(markdown.id) != markdown.id:
+            errors.append(
+                LocatedError(
+                    markdown.rel,
+                    0,
+                    0,
+                    f"playbook file name `{markdown.id}.md` is not a valid id "
+                    "(it becomes the page address)",
+                    f"rename it to `{slugify(markdown.id)}.md`",
+                )
+            )
+            continue
+        meta, meta_errors = validate_model(PlaybookMeta, markdown.front_matter.value, origin)
+        errors.extend(meta_errors)
+        if meta is not None:
+            result[markdown.id] = (Located(meta, origin), markdown.body, markdown.body_line)
+    return result
+
+
+def _check_playbook(entry: PlaybookEntry, refs: _References, today: dt.date) -> list[LocatedError]:
+    located = entry[0]
+    meta, origin = located.item, located.origin
+    errors = refs.department(meta.owner, origin, ("owner",))
+    for index, department in enumerate(meta.departments):
+        errors += refs.department(department, origin, ("departments", index))
+    for index, touchpoint in enumerate(meta.touchpoints):
+        errors += refs.touchpoint(touchpoint, origin, ("touchpoints", index))
+    for index, dimension in enumerate(meta.dimensions):
+        errors += refs.dimension(dimension, origin, ("dimensions", index))
+    if meta.review_by is not None and meta.review_by < today and meta.status != "retired":
+        errors.append(
+            origin.warning(
+                ("review_by",),
+                f"review date {meta.review_by.isoformat()} has passed",
+                "review the playbook and set a new `review_by`",
+            )
+        )
+    return errors
+
+
+def _validate_pages(raw: list[RawMarkdown], errors: list[LocatedError]) -> dict[str, Page]:
+    pages: dict[str, Page] = {}
+    for markdown in raw:
+        title: str | None = None
+        if markdown.front_matter is not None:
+            meta, meta_errors = validate_model(
+                PageMeta, markdown.front_matter.value, Origin(markdown.front_matter.source, ())
+            )
+            errors.extend(meta_errors)
+            if meta is None:
+                continue
+            title = meta.title
+        page_id = slugify(markdown.id)
+        pages[page_id] = Page(
+            page_id,
+            markdown.rel,
+            title or _first_heading(markdown.body) or markdown.id.replace("-", " ").title(),
+            markdown.body,
+            markdown.body_line,
+        )
+    return pages
+
+
+def _first_heading(body: str) -> str | None:
+    for line in body.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
