@@ -35,7 +35,7 @@ def load_project(root: Path, today: dt.date | None = None) -> tuple[Project | No
     diagnostics = Diagnostics()
     raw, read_errors = read_sources(root.resolve())
     diagnostics.extend(read_errors)
-    if raw.config is None:
+    if not raw.has_config:
         return None, diagnostics
     project, errors = validate_sources(raw, today)
     diagnostics.extend(errors)

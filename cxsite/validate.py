@@ -83,7 +83,10 @@ def validate_sources(
     """Validate everything read; the project is None when any error was found."""
     errors: list[LocatedError] = []
     config, config_origin, dimensions = _validate_config(raw.config, errors)
-    items = {kind: _validate_kind(kind, raw.kinds.get(kind, []), errors) for kind in KINDS}
+    items: dict[str, dict[str, Located[Any]]] = {}
+    declared: dict[str, set[str]] = {}
+    for kind in KINDS:
+        items[kind], declared[kind] = _validate_kind(kind, raw.kinds.get(kind, []), errors)
     departments: dict[str, Located[Department]] = items["departments"]
     personas: dict[str, Located[Persona]] = items["personas"]
     touchpoints: dict[str, Located[Touchpoint]] = items["touchpoints"]
@@ -91,11 +94,9 @@ def validate_sources(
     playbooks = _validate_playbooks(raw.playbooks, errors)
     pages = _validate_pages(raw.pages, errors)
 
-    refs = _References(departments, personas, touchpoints, dimensions)
+    refs = _References(declared, raw.incomplete, touchpoints, dimensions)
     for persona in personas.values():
-        errors.extend(
-            refs.dimension_keys(persona.item.expectations, persona.origin, ("expectations",))
-        )
+        errors.extend(_key_errors(refs, persona.item.expectations, persona.origin, "expectations"))
     errors.extend(_check_persona_shares(personas))
     for touchpoint in touchpoints.values():
         errors.extend(_check_touchpoint(touchpoint, refs))
@@ -267,10 +268,15 @@ def _check_measurement(
 
 def _validate_kind(
     kind: str, docs: list[YamlDocument], errors: list[LocatedError]
-) -> dict[str, Located[Any]]:
-    """Every item of one kind, by id; duplicate ids are errors at the second occurrence."""
+) -> tuple[dict[str, Located[Any]], set[str]]:
+    """Every valid item of one kind by id, and every id declared (valid item or not).
+
+    Duplicate ids are errors at the second occurrence. An invalid item's id still counts as
+    declared, so that one mistake in it does not make every reference to it an error too.
+    """
     model = KINDS[kind]
     result: dict[str, Located[Any]] = {}
+    declared: set[str] = set()
     noun = kind.removesuffix("s")
     for doc in docs:
         entries = (
@@ -280,6 +286,8 @@ def _validate_kind(
         )
         for prefix, value in entries:
             origin = Origin(doc.source, prefix)
+            if isinstance(value, dict) and isinstance(value.get("id"), str):
+                declared.add(value["id"])
             item, item_errors = validate_model(model, value, origin)
             errors.extend(item_errors)
             if item is None:
@@ -297,7 +305,7 @@ def _validate_kind(
                 )
                 continue
             result[item_id] = Located(item, origin)
-    return result
+    return result, declared
 
 
 class _References:
@@ -305,43 +313,40 @@ class _References:
 
     def __init__(
         self,
-        departments: Mapping[str, Located[Department]],
-        personas: Mapping[str, Located[Persona]],
+        declared: Mapping[str, set[str]],
+        incomplete: set[str],
         touchpoints: Mapping[str, Located[Touchpoint]],
         dimensions: Mapping[str, Dimension] | None,
     ) -> None:
-        self.departments = departments
-        self.personas = personas
+        self.declared = declared
+        self.incomplete = incomplete
         self.touchpoints = touchpoints
         self.dimensions = dimensions
 
-    @staticmethod
     def _check(
-        noun: str, value: str, known: Iterable[str], origin: Origin, at: Path, category: Category
+        self, kind: str, value: str, origin: Origin, at: Path, category: Category
     ) -> list[LocatedError]:
-        known = list(known)
-        if value in known:
+        known = self.declared.get(kind, set())
+        if value in known or kind in self.incomplete:
             return []
-        return [
-            origin.error(
-                at, f"unknown {noun} `{value}`", did_you_mean(value, known), category=category
-            )
-        ]
+        noun = kind.removesuffix("s")
+        hint = did_you_mean(value, known)
+        return [origin.error(at, f"unknown {noun} `{value}`", hint, category=category)]
 
     def department(
         self, value: str, origin: Origin, at: Path, category: Category = "content"
     ) -> list[LocatedError]:
-        return self._check("department", value, self.departments, origin, at, category)
+        return self._check("departments", value, origin, at, category)
 
     def persona(
         self, value: str, origin: Origin, at: Path, category: Category = "content"
     ) -> list[LocatedError]:
-        return self._check("persona", value, self.personas, origin, at, category)
+        return self._check("personas", value, origin, at, category)
 
     def touchpoint(
         self, value: str, origin: Origin, at: Path, category: Category = "content"
     ) -> list[LocatedError]:
-        return self._check("touchpoint", value, self.touchpoints, origin, at, category)
+        return self._check("touchpoints", value, origin, at, category)
 
     def dimension(
         self,
@@ -351,18 +356,11 @@ class _References:
         category: Category = "content",
         allow_all: bool = False,
     ) -> list[LocatedError]:
-        if self.dimensions is None or (allow_all and value == ALL):
+        if self.dimensions is None or (allow_all and value == ALL) or value in self.dimensions:
             return []
         known = [*self.dimensions, *([ALL] if allow_all else [])]
-        return self._check("dimension", value, known, origin, at, category)
-
-    def dimension_keys(
-        self, mapping: Mapping[str, object], origin: Origin, at: Path, allow_all: bool = False
-    ) -> list[LocatedError]:
-        errors: list[LocatedError] = []
-        for key in mapping:
-            errors.extend(self.dimension(key, origin, (*at, key), allow_all=allow_all))
-        return errors
+        hint = did_you_mean(value, known)
+        return [origin.error(at, f"unknown dimension `{value}`", hint, category=category)]
 
 
 def _check_touchpoint(located: Located[Touchpoint], refs: _References) -> list[LocatedError]:

@@ -39,6 +39,10 @@ class RawSources:
     kinds: dict[str, list[YamlDocument]] = field(default_factory=dict)
     playbooks: list[RawMarkdown] = field(default_factory=list)
     pages: list[RawMarkdown] = field(default_factory=list)
+    has_config: bool = False
+    # Kinds with a file that could not be read: their ids are unknown, so references to
+    # them are not reported (that would bury the real error under false ones).
+    incomplete: set[str] = field(default_factory=set)
 
 
 def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
@@ -58,12 +62,15 @@ def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
             )
         )
         return raw, errors
+    raw.has_config = True
     raw.config = _read_yaml_file(config_path, root, errors, category="config")
     for kind in KINDS:
         kind_files, kind_errors = find_kind_files(root, kind)
         errors.extend(kind_errors)
-        docs = (_read_yaml_file(path, root, errors) for path in kind_files.files)
+        docs = [_read_yaml_file(path, root, errors) for path in kind_files.files]
         raw.kinds[kind] = [doc for doc in docs if doc is not None]
+        if kind_errors or None in docs:
+            raw.incomplete.add(kind)
     errors.extend(_unknown_data_files(root))
     raw.playbooks = _read_markdown_folder(root / "content" / "playbooks", root, errors)
     raw.pages = _read_markdown_folder(root / "content", root, errors)

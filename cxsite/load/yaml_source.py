@@ -86,7 +86,7 @@ def parse_yaml(
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, path, line_offset)]
+        return None, [_syntax_error(exc, text, path, line_offset)]
     except yaml.YAMLError as exc:
         return None, [LocatedError(path, 1 + line_offset, 1, f"YAML error: {exc}")]
     except RecursionError:
@@ -103,12 +103,15 @@ def parse_yaml(
     return YamlDocument(value, source), []
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, path: str, line_offset: int) -> LocatedError:
+def _syntax_error(
+    exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int
+) -> LocatedError:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
     problem = exc.problem or "invalid YAML"
     hint = ""
-    if "\\t" in problem or "tab" in problem.lower():
+    lines = text.split("\n")
+    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         hint = "YAML does not allow tabs for indentation; indent with spaces"
     context = f" ({exc.context})" if exc.context else ""
     return LocatedError(path, line, col, f"YAML syntax error: {problem}{context}", hint)
