@@ -66,7 +66,11 @@ class Located(Generic[ModelT]):
 def validate_model(
     model: type[ModelT], value: Any, origin: Origin, category: Category = "content"
 ) -> tuple[ModelT | None, list[LocatedError]]:
-    """Validate one raw mapping against `model`, locating every error in the source."""
+    """Validate one raw mapping against `model`, locating every error in the source.
+
+    With errors, the item returned (if any) is a partial one, valid without the offending
+    fields: it lets references in the rest of the item be checked in the same run.
+    """
     if not isinstance(value, dict):
         found = type(value).__name__ if value is not None else "nothing"
         message = f"expected a mapping of fields (`name: value`), found {found}"
@@ -74,7 +78,13 @@ def validate_model(
     try:
         return model.model_validate(value), []
     except ValidationError as exc:
-        return None, located_model_errors(exc, model, origin.source, origin.prefix, category)
+        errors = located_model_errors(exc, model, origin.source, origin.prefix, category)
+        bad_fields = {error["loc"][0] for error in exc.errors() if error["loc"]}
+        try:
+            partial = model.model_validate({k: v for k, v in value.items() if k not in bad_fields})
+        except ValidationError:
+            partial = None
+        return partial, errors
 
 
 def validate_sources(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+
+Item = dict[str, Any]
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -16,11 +19,11 @@ title: Test Telecom
 measurements: []
 """
 
-DEPARTMENTS = [
+DEPARTMENTS: list[Item] = [
     {"id": "billing", "name": "Billing", "lead": "Ann Lee", "description": "Bills."},
     {"id": "customer-service", "name": "Customer Service", "lead": "Bo Chan", "description": ""},
 ]
-PERSONAS = [
+PERSONAS: list[Item] = [
     {
         "id": "busy-parent",
         "name": "Busy Parent",
@@ -41,7 +44,7 @@ PERSONAS = [
         "expectations": {"value": 75},
     },
 ]
-TOUCHPOINTS = [
+TOUCHPOINTS: list[Item] = [
     {
         "id": "bill-statement",
         "name": "Bill statement",
@@ -69,14 +72,19 @@ TOUCHPOINTS = [
         "owner": "customer-service",
     },
 ]
-JOURNEYS = [
+JOURNEYS: list[Item] = [
     {
         "id": "pay-a-bill",
         "name": "Pay a bill",
         "personas": ["busy-parent", "sole-trader"],
         "weight": 2,
         "stages": [
-            {"id": "receive", "name": "Receive", "phase": "post-sale", "touchpoints": ["bill-statement"]},
+            {
+                "id": "receive",
+                "name": "Receive",
+                "phase": "post-sale",
+                "touchpoints": ["bill-statement"],
+            },
             {
                 "id": "query",
                 "name": "Query",
@@ -103,7 +111,7 @@ review_by: 2099-01-31
 """
 ABOUT = "# About\n\nThis site shows how customers see us.\n"
 
-KIND_ITEMS = {
+KIND_ITEMS: dict[str, list[Item]] = {
     "departments": DEPARTMENTS,
     "personas": PERSONAS,
     "touchpoints": TOUCHPOINTS,
@@ -118,7 +126,7 @@ def dump(value: object) -> str:
 
 
 def write_project(root: Path, layout: str = "list") -> Path:
-    """A small valid project: `list` puts each kind in data/<kind>.yaml, `folder` one file per item."""
+    """A small valid project: `list` puts kinds in data/<kind>.yaml; `folder`, a file per item."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "cxsite.yaml").write_text(CONFIG)
     data = root / "data"

@@ -110,7 +110,10 @@ def test_invalid_id_suggests_a_slug(make_project: ProjectFactory) -> None:
     path = root / "data" / "departments" / "billing.yaml"
     path.write_text(path.read_text().replace("id: billing", "id: Billing Team"))
     errors = [p for p in problems(root) if p.path == "data/departments/billing.yaml"]
-    assert errors[0].message == "`Billing Team` is not a valid id: use lowercase letters, digits and hyphens"
+    assert (
+        errors[0].message
+        == "`Billing Team` is not a valid id: use lowercase letters, digits and hyphens"
+    )
     assert errors[0].hint == "for example `billing-team`"
 
 
@@ -240,13 +243,23 @@ def playbook_with(root: Path, old: str, new: str) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
-        ("touchpoints: [bill-statement]", "touchpoints: [bill-statment]", "unknown touchpoint `bill-statment`"),
+        (
+            "touchpoints: [bill-statement]",
+            "touchpoints: [bill-statment]",
+            "unknown touchpoint `bill-statment`",
+        ),
         ("owner: billing", "owner: billng", "unknown department `billng`"),
-        ("departments: [billing, customer-service]", "departments: [billing, custmer-service]", "unknown department `custmer-service`"),
+        (
+            "departments: [billing, customer-service]",
+            "departments: [billing, custmer-service]",
+            "unknown department `custmer-service`",
+        ),
         ("dimensions: [trust]", "dimensions: [trsut]", "unknown dimension `trsut`"),
     ],
 )
-def test_playbook_references(make_project: ProjectFactory, old: str, new: str, message: str) -> None:
+def test_playbook_references(
+    make_project: ProjectFactory, old: str, new: str, message: str
+) -> None:
     root = make_project()
     path = playbook_with(root, old, new)
     error = only(root)
@@ -317,7 +330,9 @@ def test_duplicate_key_in_data(make_project: ProjectFactory) -> None:
 def test_empty_and_undecodable_files(make_project: ProjectFactory) -> None:
     root = make_project("folder")
     (root / "data" / "departments" / "empty.yaml").write_text("")
-    (root / "data" / "personas" / "latin1.yaml").write_bytes("id: caf\xe9\nname: Café\n".encode("latin-1"))
+    (root / "data" / "personas" / "latin1.yaml").write_bytes(
+        "id: caf\xe9\nname: Café\n".encode("latin-1")
+    )
     found = {p.path: p for p in problems(root)}
     assert found["data/departments/empty.yaml"].message == "file is empty"
     latin = found["data/personas/latin1.yaml"]
@@ -336,7 +351,9 @@ def test_all_problems_are_reported_at_once(make_project: ProjectFactory) -> None
     root = make_project("folder")
     tp = root / "data" / "touchpoints"
     (tp / "app-login.yaml").write_text((tp / "app-login.yaml").read_text() + "colour: red\n")
-    (tp / "support-call.yaml").write_text((tp / "support-call.yaml").read_text().replace("owner: customer-service", "owner: nobody"))
+    (tp / "support-call.yaml").write_text(
+        (tp / "support-call.yaml").read_text().replace("owner: customer-service", "owner: nobody")
+    )
     playbook_with(root, "trigger: {below: 60}", "trigger: {}")
     (root / "data" / "personas" / "bad.yaml").write_text("id: [\n")
     files = {p.path for p in problems(root) if p.severity == "error"}
@@ -354,7 +371,10 @@ def test_custom_dimensions_are_checked(make_project: ProjectFactory) -> None:
     config.write_text(
         config.read_text()
         + "dimensions:\n"
-        + "".join(f"  - {{id: {d}, name: {d.title()}}}\n" for d in ["trust", "value", "response_time", "effort"])
+        + "".join(
+            f"  - {{id: {d}, name: {d.title()}}}\n"
+            for d in ["trust", "value", "response_time", "effort"]
+        )
     )
     project, diagnostics = load_project(root, TODAY)
     errors = diagnostics.errors
@@ -370,7 +390,10 @@ def test_custom_dimensions_are_checked(make_project: ProjectFactory) -> None:
 def test_reserved_and_duplicate_dimensions(make_project: ProjectFactory) -> None:
     root = make_project()
     config = root / "cxsite.yaml"
-    config.write_text(config.read_text() + "dimensions: [{id: all, name: All}, {id: x, name: X}, {id: x, name: Y}]\n")
+    config.write_text(
+        config.read_text()
+        + "dimensions: [{id: all, name: All}, {id: x, name: X}, {id: x, name: Y}]\n"
+    )
     messages = {p.message for p in problems(root)}
     assert "`all` is reserved for the overall score" in messages
     assert "duplicate dimension id `x`" in messages
@@ -421,7 +444,9 @@ def test_stage_problems(make_project: ProjectFactory) -> None:
 def test_targets_and_score_ranges(make_project: ProjectFactory) -> None:
     root = make_project("folder")
     path = root / "data" / "touchpoints" / "app-login.yaml"
-    path.write_text(path.read_text() + "targets: {trust: {target: 140}}\nexpectations: {all: 101}\n")
+    path.write_text(
+        path.read_text() + "targets: {trust: {target: 140}}\nexpectations: {all: 101}\n"
+    )
     messages = " | ".join(p.message for p in problems(root))
     assert "a score target must be between 0 and 100" in messages
     assert "less than or equal to 100" in messages

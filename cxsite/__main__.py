@@ -1,0 +1,5 @@
+"""`python -m cxsite` runs the command line."""
+
+from cxsite.cli import main
+
+main()
