@@ -113,7 +113,15 @@ def _syntax_error(
     lines = text.split("\n")
     if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
         hint = "YAML does not allow tabs for indentation; indent with spaces"
-    context = f" ({exc.context})" if exc.context else ""
+    context = ""
+    if exc.context:
+        opened = exc.context_mark
+        where = ""
+        if opened is not None and mark is not None and opened.line != mark.line:
+            where = (
+                f" that starts at line {opened.line + 1 + line_offset}, column {opened.column + 1}"
+            )
+        context = f" ({exc.context}{where})"
     return LocatedError(path, line, col, f"YAML syntax error: {problem}{context}", hint)
 
 
