@@ -147,7 +147,8 @@ def _validate_config(
     if doc is None:
         return None, None, None
     origin = Origin(doc.source, ())
-    config, config_errors = validate_model(Config, doc.value, origin, "config")
+    value = _as_written(doc.value, doc.source, (), inside_text=False)
+    config, config_errors = validate_model(Config, value, origin, "config")
     errors.extend(config_errors)
     if config is not None:
         dimensions = _unique_dimensions(config.dimensions, origin, errors)
@@ -160,6 +161,26 @@ def _validate_config(
     except ValidationError:
         return None, origin, None
     return None, origin, {d.id: d for d in salvaged.dimensions}
+
+
+# Lists compared with CSV cells as text: `Yes`, `True` and `1` must stay as written, not
+# become YAML 1.1 booleans or numbers.
+TEXT_LISTS = frozenset({"true_values", "false_values", "missing"})
+
+
+def _as_written(value: Any, source: SourceMap, path: Path, inside_text: bool) -> Any:
+    """`value` with every scalar under a TEXT_LISTS key replaced by its text as written."""
+    if isinstance(value, dict):
+        return {
+            k: _as_written(v, source, (*path, k), inside_text or k in TEXT_LISTS)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_as_written(v, source, (*path, i), inside_text) for i, v in enumerate(value)]
+    if inside_text and not isinstance(value, str):
+        raw = source.raw_text(path)
+        return raw if raw is not None else value
+    return value
 
 
 def _unique_dimensions(
