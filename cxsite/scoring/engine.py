@@ -1,0 +1,169 @@
+"""From partial aggregates and the model to every score at every level. Pure: no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cxsite.config import Scoring
+from cxsite.model import ALL
+from cxsite.project import Project
+from cxsite.scoring.measures import Measure
+from cxsite.scoring.observations import ANY_PERSONA
+from cxsite.scoring.rollup import combine_measures, measure_scores, power_mean_by
+from cxsite.scoring.status import add_changes, add_status_and_gaps
+
+LEVELS = ("touchpoint", "stage", "journey", "department", "persona", "overall")
+OVERALL = "overall"
+MEMBER_COLUMNS = ["id", "dimension", "period", "score", "n", "se"]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every score: one row per level, id, dimension and period, plus persona breakdowns."""
+
+    table: pd.DataFrame
+    persona_touchpoints: pd.DataFrame  # touchpoint scores as each persona experiences them
+    periods: tuple[str, ...]
+
+    @property
+    def latest_period(self) -> str | None:
+        return self.periods[-1] if self.periods else None
+
+
+def score_project(
+    project: Project, partials: pd.DataFrame, measures: tuple[Measure, ...]
+) -> Scores:
+    """Score every touchpoint, roll up to every level, then add status, changes and gaps."""
+    settings = project.config.scoring
+    touchpoint_rows = _touchpoint_scores(project, partials, measures, settings)
+    levels = [touchpoint_rows, *_rollups(project, touchpoint_rows, settings)]
+    persona_levels, persona_touchpoints = _persona_scores(project, partials, measures, settings)
+    levels.append(persona_levels)
+    table = pd.concat([frame for frame in levels if len(frame)], ignore_index=True)
+    table = add_status_and_gaps(table, project, settings)
+    table = add_changes(table)
+    order = {level: index for index, level in enumerate(LEVELS)}
+    table = table.assign(_level=table["level"].map(order))
+    table = table.sort_values(["_level", "id", "dimension", "period"], kind="stable")
+    table = table.drop(columns="_level").reset_index(drop=True)
+    periods = tuple(sorted(table["period"].unique())) if len(table) else ()
+    return Scores(table, persona_touchpoints, periods)
+
+
+def _touchpoint_scores(
+    project: Project, partials: pd.DataFrame, measures: tuple[Measure, ...], settings: Scoring
+) -> pd.DataFrame:
+    """Touchpoint × dimension scores from the measures, and each touchpoint's `all`."""
+    if partials.empty:
+        return pd.DataFrame(columns=["level", *MEMBER_COLUMNS])
+    dimensions = combine_measures(measure_scores(partials, measures))
+    dimensions = dimensions.rename(columns={"touchpoint": "id"})
+    weights = pd.DataFrame(
+        [
+            (t.id, d, t.weights.get(d, 1.0))
+            for t in project.touchpoints.values()
+            for d in project.dimensions
+        ],
+        columns=["id", "dimension", "weight"],
+    )
+    members = dimensions.merge(weights, on=["id", "dimension"], how="inner")
+    overall = power_mean_by(members, ["id", "period"], settings.rollup, settings.rollup_min_n)
+    overall["dimension"] = ALL
+    result = pd.concat([dimensions, overall], ignore_index=True)
+    result["level"] = "touchpoint"
+    return result
+
+
+def _rollup(
+    members: pd.DataFrame, links: pd.DataFrame, level: str, settings: Scoring
+) -> pd.DataFrame:
+    """Roll `members` (id, dimension, period, score, n, se) up along links (parent, id, weight)."""
+    joined = members[MEMBER_COLUMNS].merge(links, on="id", how="inner")
+    result = power_mean_by(
+        joined, ["parent", "dimension", "period"], settings.rollup, settings.rollup_min_n
+    )
+    result = result.rename(columns={"parent": "id"})
+    result["level"] = level
+    return result
+
+
+def _links(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["parent", "id", "weight"])
+
+
+def _rollups(project: Project, touchpoints: pd.DataFrame, settings: Scoring) -> list[pd.DataFrame]:
+    stages = _rollup(touchpoints, _stage_links(project), "stage", settings)
+    journeys = _rollup(stages, _journey_links(project), "journey", settings)
+    departments = _rollup(
+        touchpoints,
+        _links([(t.owner, t.id, float(t.importance)) for t in project.touchpoints.values()]),
+        "department",
+        settings,
+    )
+    overall = _rollup(
+        journeys,
+        _links([(OVERALL, j.id, j.weight) for j in project.journeys.values()]),
+        OVERALL,
+        settings,
+    )
+    return [stages, journeys, departments, overall]
+
+
+def _stage_links(project: Project) -> pd.DataFrame:
+    return _links(
+        [
+            (
+                f"{journey.id}/{stage.id}",
+                touchpoint,
+                float(project.touchpoints[touchpoint].importance),
+            )
+            for journey in project.journeys.values()
+            for stage in journey.stages
+            for touchpoint in stage.touchpoints
+        ]
+    )
+
+
+def _journey_links(project: Project) -> pd.DataFrame:
+    return _links(
+        [
+            (journey.id, f"{journey.id}/{stage.id}", 1.0)
+            for journey in project.journeys.values()
+            for stage in journey.stages
+        ]
+    )
+
+
+def _persona_scores(
+    project: Project, partials: pd.DataFrame, measures: tuple[Measure, ...], settings: Scoring
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Persona scores: touchpoints rescored from that persona's rows, rolled up its journeys.
+
+    Rows of sources without a persona column (persona `*`) count for every persona.
+    """
+    shared = partials["persona"] == ANY_PERSONA
+    persona_levels: list[pd.DataFrame] = []
+    breakdowns: list[pd.DataFrame] = []
+    for persona in project.personas.values():
+        own = partials[(partials["persona"] == persona.id) | shared]
+        touchpoints = _touchpoint_scores(project, own, measures, settings)
+        if touchpoints.empty:
+            continue
+        breakdowns.append(touchpoints.assign(persona=persona.id))
+        stages = _rollup(touchpoints, _stage_links(project), "stage", settings)
+        journeys = _rollup(stages, _journey_links(project), "journey", settings)
+        links = _links(
+            [
+                (persona.id, j.id, j.weight)
+                for j in project.journeys.values()
+                if persona.id in j.personas
+            ]
+        )
+        persona_levels.append(_rollup(journeys, links, "persona", settings))
+    empty = pd.DataFrame(columns=["level", *MEMBER_COLUMNS])
+    return (
+        pd.concat(persona_levels, ignore_index=True) if persona_levels else empty,
+        pd.concat(breakdowns, ignore_index=True) if breakdowns else empty,
+    )

@@ -1,0 +1,360 @@
+"""Turn the text cells of one measurement CSV into observations scored 0–100.
+
+Every kind becomes a per-observation value x on 0–100 whose (weighted) mean is the score:
+rating (x − lo)/(hi − lo)·100; top-box, boolean and duration 100 for a hit, 0 otherwise;
+NPS 100 for a promoter (9–10), 50 for a passive, 0 for a detractor, so that
+mean = (NPS + 100)/2; percent as written. Bad cells are collected with their line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from cxsite.config import ColumnRef, MeasurementSource
+from cxsite.errors import LocatedError, Severity
+from cxsite.model import Touchpoint
+from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
+
+MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])(?:[T ].*)?)?$")
+SHOWN_IN_FULL = 5
+# The persona of rows from a source with no persona column: they count for every persona.
+ANY_PERSONA = "*"
+OBSERVATION_COLUMNS = ["measure", "touchpoint", "dimension", "period", "persona", "x", "n"]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ids a measurement file may name, and the targets durations are scored against."""
+
+    touchpoints: Mapping[str, Touchpoint]
+    personas: frozenset[str]
+    dimensions: frozenset[str]
+
+
+@dataclass
+class _Findings:
+    """Bad cells (errors unless skipped) and notices (always warnings) of one file."""
+
+    path: str
+    header: list[str]
+    bad: list[tuple[pd.Series, str, str]] = field(default_factory=list)  # mask, column, message
+    notices: list[LocatedError] = field(default_factory=list)
+
+    def add_bad(self, mask: pd.Series, column: str, message: str) -> None:
+        if bool(mask.any()):
+            self.bad.append((mask, column, message))
+
+    def col(self, column: str) -> int:
+        return self.header.index(column) + 1 if column in self.header else 0
+
+    def notice(self, count: int, first_line: int, column: str, message: str) -> None:
+        self.notices.append(
+            LocatedError(self.path, first_line, self.col(column), message, severity="warning")
+        )
+
+    def located(self, lines: pd.Series, skip: bool) -> list[LocatedError]:
+        """Bad cells as errors (the first few in full, then a count) or, when skipped, warnings."""
+        severity: Severity = "warning" if skip else "error"
+        if skip:
+            return [
+                LocatedError(
+                    self.path,
+                    int(lines[mask].iloc[0]),
+                    self.col(column),
+                    f"{int(mask.sum())} value(s) skipped: {message}",
+                    severity="warning",
+                )
+                for mask, column, message in self.bad
+            ]
+        cells: list[tuple[int, int, str]] = []
+        for mask, column, message in self.bad:
+            cells.extend((int(line), self.col(column), message) for line in lines[mask])
+        cells.sort()
+        result = [
+            LocatedError(self.path, line, col, message, severity=severity)
+            for line, col, message in cells[:SHOWN_IN_FULL]
+        ]
+        if len(cells) > SHOWN_IN_FULL:
+            first_hidden = cells[SHOWN_IN_FULL]
+            result.append(
+                LocatedError(
+                    self.path,
+                    first_hidden[0],
+                    first_hidden[1],
+                    f"... and {len(cells) - SHOWN_IN_FULL} more bad value(s) in this file",
+                    "set `scoring.on_bad_value: skip` to skip bad values with a warning",
+                    severity=severity,
+                )
+            )
+        return result
+
+
+def observations_from_table(
+    table: pd.DataFrame,
+    header: list[str],
+    first_line: int,
+    source: MeasurementSource,
+    measures: tuple[Measure, ...],
+    vocabulary: Vocabulary,
+    skip_bad: bool,
+) -> tuple[pd.DataFrame, list[LocatedError]]:
+    """Observations (measure, touchpoint, dimension, period, persona, x, n) and the problems.
+
+    `table` holds text cells; `first_line` is the file line of its first row.
+    """
+    findings = _Findings(source.path, header)
+    missing_columns = [c for c in _required_columns(source, measures) if c not in header]
+    if missing_columns:
+        return _empty(), [
+            LocatedError(
+                source.path,
+                1,
+                1,
+                f"missing column(s): {', '.join(f'`{c}`' for c in missing_columns)}",
+                f"the header has: {', '.join(header)}",
+            )
+        ]
+    cells = {c: table[c].astype("string").fillna("").str.strip() for c in table.columns}
+    lines = pd.Series(np.arange(len(table)) + first_line, index=table.index)
+    keep = pd.Series(True, index=table.index)
+
+    touchpoint = _touchpoint(source, cells, vocabulary, findings, lines, keep)
+    period = _period(source, cells, findings, table.index)
+    persona = _persona(source, cells, vocabulary, findings, lines)
+    weight_n = _counts(source, cells, findings, table.index)
+    long = source.layout == "long"
+    dimension_cells = cells["dimension"] if long else None
+    if dimension_cells is not None:
+        unknown = ~dimension_cells.isin(vocabulary.dimensions)
+        findings.add_bad(unknown, "dimension", "unknown dimension id")
+    # A bad id, period or count spoils the whole row, for every measure in it.
+    row_ok = keep.copy()
+    for mask, _, _ in findings.bad:
+        row_ok &= ~mask
+
+    frames = []
+    missing = set(source.missing) | {""}
+    for measure in measures:
+        raw = cells[measure.column]
+        present = ~raw.isin(missing)
+        dimension = (
+            pd.Series(measure.dimension, index=table.index)
+            if dimension_cells is None or measure.dimension is not None
+            else dimension_cells
+        )
+        rows_touchpoint = (
+            pd.Series(measure.touchpoint, index=table.index) if measure.touchpoint else touchpoint
+        )
+        x, bad = _score_values(
+            measure, raw, present, rows_touchpoint, dimension, vocabulary, findings, lines
+        )
+        usable = row_ok & present & ~bad
+        frames.append(
+            pd.DataFrame(
+                {
+                    "measure": measure.id,
+                    "touchpoint": rows_touchpoint[usable],
+                    "dimension": dimension[usable],
+                    "period": period[usable],
+                    "persona": persona[usable],
+                    "x": x[usable],
+                    "n": weight_n[usable],
+                }
+            )
+        )
+    observations = pd.concat(frames, ignore_index=True) if frames else _empty()
+    return observations[OBSERVATION_COLUMNS], findings.located(lines, skip_bad) + findings.notices
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            c: pd.Series(dtype="float64" if c in ("x", "n") else "object")
+            for c in OBSERVATION_COLUMNS
+        }
+    )
+
+
+def _required_columns(source: MeasurementSource, measures: tuple[Measure, ...]) -> list[str]:
+    long = source.layout == "long"
+    columns: list[str | None] = [
+        _column(source.touchpoint, "touchpoint" if long else None),
+        "dimension" if long else None,
+        _column(source.period, "period" if long else None),
+        _column(source.persona, None),
+        *(m.column for m in measures),
+    ]
+    return list(dict.fromkeys(c for c in columns if c is not None))
+
+
+def _column(spec: str | ColumnRef | None, default: str | None) -> str | None:
+    if isinstance(spec, ColumnRef):
+        return spec.column
+    return default if spec is None else None
+
+
+def _touchpoint(
+    source: MeasurementSource,
+    cells: Mapping[str, pd.Series],
+    vocabulary: Vocabulary,
+    findings: _Findings,
+    lines: pd.Series,
+    keep: pd.Series,
+) -> pd.Series:
+    index = lines.index
+    if isinstance(source.touchpoint, str):
+        return pd.Series(source.touchpoint, index=index)
+    column = source.touchpoint.column if isinstance(source.touchpoint, ColumnRef) else "touchpoint"
+    if column not in cells:  # every column of a wide source fixes its own touchpoint
+        return pd.Series("", index=index)
+    raw = cells[column]
+    mapping = source.touchpoint.map if isinstance(source.touchpoint, ColumnRef) else {}
+    if not mapping:
+        findings.add_bad(~raw.isin(vocabulary.touchpoints.keys()), column, "unknown touchpoint id")
+        return raw
+    mapped = raw.map(mapping)
+    unmapped = mapped.isna()
+    for value, count in raw[unmapped].value_counts(sort=False).sort_index().items():
+        first = int(lines[unmapped & (raw == value)].iloc[0])
+        findings.notice(
+            int(count),
+            first,
+            column,
+            f"{count} row(s) with {column} `{value}` have no entry in the touchpoint map; skipped",
+        )
+    keep &= ~unmapped
+    return mapped.fillna("")
+
+
+def _period(
+    source: MeasurementSource, cells: Mapping[str, pd.Series], findings: _Findings, index: pd.Index
+) -> pd.Series:
+    if isinstance(source.period, str):
+        return pd.Series(source.period, index=index)
+    column = source.period.column if isinstance(source.period, ColumnRef) else "period"
+    raw = cells[column]
+    valid = raw.str.match(MONTH.pattern)
+    findings.add_bad(~valid, column, "period is not YYYY-MM or an ISO date (YYYY-MM-DD)")
+    return raw.str.slice(0, 7)
+
+
+def _persona(
+    source: MeasurementSource,
+    cells: Mapping[str, pd.Series],
+    vocabulary: Vocabulary,
+    findings: _Findings,
+    lines: pd.Series,
+) -> pd.Series:
+    index = lines.index
+    if isinstance(source.persona, str):
+        return pd.Series(source.persona, index=index)
+    if isinstance(source.persona, ColumnRef):
+        column, mapping = source.persona.column, source.persona.map
+    elif source.layout == "long" and "persona" in cells:
+        column, mapping = "persona", {}
+    else:
+        return pd.Series(ANY_PERSONA, index=index)
+    raw = cells[column]
+    tagged = raw.map(mapping) if mapping else raw.where(raw.isin(vocabulary.personas))
+    unknown = tagged.isna() & (raw != "")
+    if bool(unknown.any()):
+        values = ", ".join(f"`{v}`" for v in sorted(raw[unknown].unique())[:5])
+        findings.notice(
+            int(unknown.sum()),
+            int(lines[unknown].iloc[0]),
+            column,
+            f"{int(unknown.sum())} row(s) with an unknown persona ({values}) count as untagged",
+        )
+    return tagged.fillna("")
+
+
+def _counts(
+    source: MeasurementSource, cells: Mapping[str, pd.Series], findings: _Findings, index: pd.Index
+) -> pd.Series:
+    if source.layout != "long" or "n" not in cells:
+        return pd.Series(1.0, index=index)
+    raw = cells["n"]
+    values = pd.to_numeric(raw.where(raw != "", "1"), errors="coerce")
+    bad = values.isna() | ~np.isfinite(values) | (values <= 0)
+    findings.add_bad(bad, "n", "`n` must be a positive number of answers")
+    return values.where(~bad, 0.0).astype("float64")
+
+
+def _score_values(
+    measure: Measure,
+    raw: pd.Series,
+    present: pd.Series,
+    touchpoint: pd.Series,
+    dimension: pd.Series,
+    vocabulary: Vocabulary,
+    findings: _Findings,
+    lines: pd.Series,
+) -> tuple[pd.Series, pd.Series]:
+    """The 0–100 value of every present cell, and the mask of bad cells."""
+    column = measure.column
+    if measure.kind == "boolean":
+        true_values = measure.true_values
+        false_values = measure.false_values
+        folded = raw.str.lower()
+        is_true = raw.isin(true_values) if true_values is not None else folded.isin(DEFAULT_TRUE)
+        is_false = (
+            raw.isin(false_values) if false_values is not None else folded.isin(DEFAULT_FALSE)
+        )
+        bad = present & ~is_true & ~is_false
+        findings.add_bad(bad, column, "not a yes/no value")
+        return pd.Series(np.where(is_true, 100.0, 0.0), index=raw.index), bad
+
+    numbers = pd.to_numeric(raw.where(present, "nan"), errors="coerce").astype("float64")
+    bad = present & (numbers.isna() | ~np.isfinite(numbers))
+    findings.add_bad(bad, column, "not a number")
+    ok = present & ~bad
+    if measure.kind == "rating":
+        assert measure.scale is not None
+        low, high = measure.scale
+        outside = ok & ((numbers < low) | (numbers > high))
+        findings.add_bad(outside, column, f"rating outside the scale {low:g}–{high:g}")
+        bad |= outside
+        if measure.method == "top_box":
+            top = measure.top_box if measure.top_box is not None else high
+            return pd.Series(np.where(numbers >= top, 100.0, 0.0), index=raw.index), bad
+        return (numbers - low) / (high - low) * 100.0, bad
+    if measure.kind == "nps":
+        outside = ok & ((numbers < 0) | (numbers > 10))
+        findings.add_bad(outside, column, "NPS answer outside 0–10")
+        bad |= outside
+        x = np.select([numbers >= 9, numbers <= 6], [100.0, 0.0], default=50.0)
+        return pd.Series(x, index=raw.index), bad
+    if measure.kind == "percent":
+        outside = ok & ((numbers < 0) | (numbers > 100))
+        findings.add_bad(outside, column, "percent outside 0–100")
+        return numbers, bad | outside
+    # duration: the share at or under the touchpoint's target for this dimension
+    targets = {
+        (t.id, d): (target.target * SECONDS.get(target.unit, float("nan")), target.unit)
+        for t in vocabulary.touchpoints.values()
+        for d, target in t.targets.items()
+    }
+    keys = list(zip(touchpoint, dimension, strict=True))
+    limit = pd.Series([targets.get(k, (np.nan, ""))[0] for k in keys], index=raw.index)
+    target_unit = pd.Series([targets.get(k, (np.nan, "min"))[1] for k in keys], index=raw.index)
+    no_target = ok & limit.isna()
+    findings.add_bad(no_target, column, "the touchpoint has no time target for this dimension")
+    bad |= no_target
+    unit_seconds = (
+        SECONDS[measure.unit] if measure.unit else target_unit.map(SECONDS).astype("float64")
+    )
+    seconds = numbers * unit_seconds
+    early = ok & (numbers < 0)
+    if bool(early.any()):
+        findings.notice(
+            int(early.sum()),
+            int(lines[early].iloc[0]),
+            column,
+            f"{int(early.sum())} negative duration(s) counted as within target",
+        )
+    return pd.Series(np.where(seconds <= limit, 100.0, 0.0), index=raw.index), bad

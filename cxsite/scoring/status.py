@@ -1,0 +1,75 @@
+"""Status, expectation and perception gaps, low-sample flags and significant changes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from cxsite.config import Scoring
+from cxsite.model import ALL
+from cxsite.project import Project
+from cxsite.scoring.formulas import Z95
+
+SERIES_KEYS = ["level", "id", "dimension"]
+
+
+def add_status_and_gaps(table: pd.DataFrame, project: Project, settings: Scoring) -> pd.DataFrame:
+    """Expectation, status, expectation gap, perception gap, blind spot and low_sample.
+
+    Status against an expectation E (touchpoints, personas): green ≥ E, amber ≥ E − margin,
+    red below; elsewhere green ≥ thresholds.green, amber ≥ thresholds.amber, red below.
+    """
+    expectations = {
+        ("touchpoint", t.id, d): e
+        for t in project.touchpoints.values()
+        for d, e in t.expectations.items()
+    }
+    expectations.update(
+        {
+            ("persona", p.id, d): e
+            for p in project.personas.values()
+            for d, e in p.expectations.items()
+        }
+    )
+    keys = zip(table["level"], table["id"], table["dimension"], strict=True)
+    table = table.assign(expectation=[expectations.get(key, np.nan) for key in keys])
+    green = table["expectation"].fillna(settings.thresholds.green)
+    amber = (table["expectation"] - settings.expectation_margin).fillna(settings.thresholds.amber)
+    table["status"] = np.select(
+        [table["score"] >= green, table["score"] >= amber], ["green", "amber"], default="red"
+    )
+    table["expectation_gap"] = table["score"] - table["expectation"]
+    if "customer" in table:
+        table["perception_gap"] = table["customer"] - table["internal"]
+        table["blind_spot"] = (-table["perception_gap"] >= settings.blind_spot_gap).fillna(False)
+    table["low_sample"] = table["n"] < settings.min_n
+    return table
+
+
+def _shift_period(periods: pd.Series, months: int) -> pd.Series:
+    year = periods.str.slice(0, 4).astype(int)
+    month = periods.str.slice(5, 7).astype(int)
+    index = year * 12 + (month - 1) - months
+    return (index // 12).astype(str).str.zfill(4) + "-" + (index % 12 + 1).astype(str).str.zfill(2)
+
+
+def add_changes(table: pd.DataFrame) -> pd.DataFrame:
+    """Change from the previous month and from three months before, with significance.
+
+    significant where |Δ| > 1.96·√(se₁² + se₂²); no change where the earlier month has no row.
+    """
+    history = table[[*SERIES_KEYS, "period", "score", "se"]]
+    for months, name in ((1, "change_1"), (3, "change_3")):
+        earlier = history.rename(
+            columns={"score": "earlier_score", "se": "earlier_se", "period": "earlier_period"}
+        )
+        keyed = table.assign(earlier_period=_shift_period(table["period"], months))
+        merged = keyed.merge(earlier, on=[*SERIES_KEYS, "earlier_period"], how="left")
+        delta = merged["score"] - merged["earlier_score"]
+        noise = Z95 * np.sqrt(merged["se"] ** 2 + merged["earlier_se"] ** 2)
+        table[name] = delta.to_numpy()
+        table[f"{name}_significant"] = (delta.abs() > noise).fillna(False).to_numpy()
+    return table
+
+
+__all__ = ["add_changes", "add_status_and_gaps", "ALL"]
