@@ -1,4 +1,4 @@
-"""The build pipeline in one function: load → validate → render → write."""
+"""The build pipeline in one place: load → validate → aggregate → score → render → write."""
 
 from __future__ import annotations
 
@@ -8,15 +8,38 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cxsite.errors import Diagnostics, LocatedError
-from cxsite.project import load_project
+from cxsite.load.measurements import measurement_partials
+from cxsite.project import Project, load_project
 from cxsite.render import render_site
+from cxsite.scoring.engine import Scores, score_project
 from cxsite.theme import theme_assets, theme_environment
 from cxsite.write import UnsafeOutputError, write_site
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """A project read, validated and scored; project and scores are None where errors stop it."""
+
+    project: Project | None
+    scores: Scores | None
+    diagnostics: Diagnostics
+
+
+def analyse(root: Path, today: dt.date | None = None) -> Analysis:
+    """Load and validate the project, aggregate its measurements and score it."""
+    project, diagnostics = load_project(root, today)
+    if project is None:
+        return Analysis(None, None, diagnostics)
+    partials, measures, problems = measurement_partials(project)
+    diagnostics.extend(problems)
+    if diagnostics.errors:
+        return Analysis(project, None, diagnostics)
+    return Analysis(project, score_project(project, partials, measures), diagnostics)
+
+
+@dataclass(frozen=True)
 class BuildResult:
-    """What a build did: its diagnostics, the pages written and where, and how long it took."""
+    """What a build did: its diagnostics, the files written and where, and how long it took."""
 
     diagnostics: Diagnostics
     output: Path | None
@@ -36,13 +59,15 @@ def build(
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "output").resolve()
-    project, diagnostics = load_project(root, today)
-    if project is None or (strict and diagnostics.warnings):
+    analysis = analyse(root, today)
+    diagnostics = analysis.diagnostics
+    project, scores = analysis.project, analysis.scores
+    if project is None or scores is None or (strict and diagnostics.warnings):
         return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
     if base_url is not None:
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
-    files = render_site(project, env, theme_assets(root, project.config.theme))
+    files = render_site(project, scores, env, theme_assets(root, project.config.theme))
     try:
         write_site(files, output, root)
     except (UnsafeOutputError, OSError) as exc:

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from cxsite import __version__
+from cxsite.build import analyse
 from cxsite.build import build as build_site
 from cxsite.config import Config
 from cxsite.errors import Diagnostics, ExitCode
 from cxsite.project import load_project
 from cxsite.schema import build_schemas, write_schemas
+from cxsite.scoring.engine import LEVELS
+from cxsite.scoring.export import scores_csv, scores_json, select_scores
+from cxsite.scoring.table import scores_table
 
 _COLOURS = {"error": "red", "warning": "yellow"}
 
@@ -90,7 +96,7 @@ def build(
 @click.pass_obj
 def check(obj: Context, output_format: str, strict: bool) -> None:
     """Validate every file and report all problems at once."""
-    _, diagnostics = load_project(obj.root)
+    diagnostics = analyse(obj.root).diagnostics
     if output_format == "json":
         click.echo(diagnostics.to_json())
     else:
@@ -127,3 +133,45 @@ def schema(obj: Context, out: Path | None) -> None:
     folder = out if out is not None else obj.root / "output" / "schema"
     for path in write_schemas(build_schemas(dimension_ids, ids), folder):
         click.echo(str(path))
+
+
+@main.command()
+@click.option("--level", type=click.Choice(list(LEVELS)), help="Only this level.")
+@click.option("--period", default="latest", show_default=True, help="A YYYY-MM period, or `all`.")
+@click.option("--dimension", help="A dimension id, or `all` for combined scores.")
+@click.option("--id", "item_id", help="Only this id (a touchpoint, journey, `journey/stage`...).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.pass_obj
+def scores(
+    obj: Context,
+    level: str | None,
+    period: str,
+    dimension: str | None,
+    item_id: str | None,
+    output_format: str,
+) -> None:
+    """Print scores (the latest period by default)."""
+    analysis = analyse(obj.root)
+    if analysis.scores is None:
+        _report(analysis.diagnostics, err=True)
+        raise SystemExit(int(analysis.diagnostics.exit_code() or ExitCode.CONTENT_ERROR))
+    rows = select_scores(
+        analysis.scores,
+        level=level,
+        period=None if period == "all" else period,
+        dimension=dimension,
+        item_id=item_id,
+    )
+    if output_format == "csv":
+        click.echo(scores_csv(analysis.scores, rows).decode(), nl=False)
+    elif output_format == "json":
+        click.echo(scores_json(analysis.scores, rows).decode(), nl=False)
+    else:
+        width = None if sys.stdout.isatty() else 200
+        Console(highlight=False, width=width).print(scores_table(rows))

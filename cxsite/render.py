@@ -9,6 +9,8 @@ import jinja2
 
 from cxsite import __version__
 from cxsite.project import Project
+from cxsite.scoring.engine import Scores
+from cxsite.scoring.export import scores_csv, scores_json
 
 
 @dataclass(frozen=True)
@@ -33,10 +35,12 @@ def index_listings(project: Project) -> tuple[Listing, ...]:
 
 
 def render_site(
-    project: Project, env: jinja2.Environment, assets: Mapping[str, bytes]
+    project: Project, scores: Scores, env: jinja2.Environment, assets: Mapping[str, bytes]
 ) -> dict[str, bytes]:
     """Every output file of the site, keyed by its path relative to the output root."""
     files = {f"assets/{path}": data for path, data in assets.items()}
+    files["data/scores.csv"] = scores_csv(scores)
+    files["data/scores.json"] = scores_json(scores)
     page = env.get_template("index.html").render(
         title=project.config.title,
         listings=index_listings(project),

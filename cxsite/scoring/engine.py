@@ -9,6 +9,7 @@ import pandas as pd
 from cxsite.config import Scoring
 from cxsite.model import ALL
 from cxsite.project import Project
+from cxsite.scoring.formulas import Z95
 from cxsite.scoring.measures import Measure
 from cxsite.scoring.observations import ANY_PERSONA
 from cxsite.scoring.rollup import combine_measures, measure_scores, power_mean_by
@@ -42,6 +43,11 @@ def score_project(
     persona_levels, persona_touchpoints = _persona_scores(project, partials, measures, settings)
     levels.append(persona_levels)
     table = pd.concat([frame for frame in levels if len(frame)], ignore_index=True)
+    # Roll-ups have no interval of their own: score ± 1.96·se (delta-method se).
+    normal_low = (table["score"] - Z95 * table["se"]).clip(0, 100)
+    normal_high = (table["score"] + Z95 * table["se"]).clip(0, 100)
+    table["ci_low"] = table["ci_low"].fillna(normal_low)
+    table["ci_high"] = table["ci_high"].fillna(normal_high)
     table = add_status_and_gaps(table, project, settings)
     table = add_changes(table)
     order = {level: index for index, level in enumerate(LEVELS)}

@@ -1,0 +1,46 @@
+"""Scores as a rich table for the terminal: status in words as well as colour."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.table import Table
+
+from cxsite.scoring.export import format_count
+
+STATUS_STYLE = {"green": "green", "amber": "yellow", "red": "bold red"}
+
+
+def scores_table(rows: pd.DataFrame) -> Table:
+    """A table of level, id, dimension, period, score, interval, n, status and change."""
+    table = Table(show_lines=False)
+    for name in (
+        "level",
+        "id",
+        "dimension",
+        "period",
+        "score",
+        "95% interval",
+        "n",
+        "status",
+        "Δ month",
+    ):
+        table.add_column(name, justify="right" if name in ("score", "n", "Δ month") else "left")
+    for row in rows.itertuples(index=False):
+        change = "" if pd.isna(row.change_1) else f"{row.change_1:+.1f}"
+        if change and row.change_1_significant:
+            change += " *"
+        status = f"[{STATUS_STYLE[row.status]}]{row.status}[/]"
+        if row.low_sample:
+            status += " (low sample)"
+        table.add_row(
+            row.level,
+            row.id,
+            row.dimension,
+            row.period,
+            f"{row.score:.2f}",
+            "" if pd.isna(row.ci_low) else f"{row.ci_low:.1f}–{row.ci_high:.1f}",
+            format_count(row.n),
+            status,
+            change,
+        )
+    return table
