@@ -18,6 +18,12 @@ from cxsite.scoring.status import add_changes, add_status_and_gaps
 LEVELS = ("touchpoint", "stage", "journey", "department", "persona", "overall")
 OVERALL = "overall"
 MEMBER_COLUMNS = ["id", "dimension", "period", "score", "n", "se"]
+TABLE_COLUMNS = [
+    "level", "id", "dimension", "period", "score", "n", "status", "low_sample", "se",
+    "ci_low", "ci_high", "nps", "customer", "internal", "perception_gap", "blind_spot",
+    "expectation", "expectation_gap", "spread", "members", "change_1", "change_1_significant",
+    "change_3", "change_3_significant",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,14 @@ def score_project(
     levels = [touchpoint_rows, *_rollups(project, touchpoint_rows, settings)]
     persona_levels, persona_touchpoints = _persona_scores(project, partials, measures, settings)
     levels.append(persona_levels)
-    table = pd.concat([frame for frame in levels if len(frame)], ignore_index=True)
+    frames = [frame for frame in levels if len(frame)]
+    if not frames:
+        breakdown = pd.DataFrame(columns=["persona", *MEMBER_COLUMNS])
+        return Scores(pd.DataFrame(columns=TABLE_COLUMNS), breakdown, ())
+    table = pd.concat(frames, ignore_index=True)
+    for column in TABLE_COLUMNS:
+        if column not in table:
+            table[column] = float("nan")
     # Roll-ups have no interval of their own: score ± 1.96·se (delta-method se).
     normal_low = (table["score"] - Z95 * table["se"]).clip(0, 100)
     normal_high = (table["score"] + Z95 * table["se"]).clip(0, 100)
@@ -53,7 +66,7 @@ def score_project(
     order = {level: index for index, level in enumerate(LEVELS)}
     table = table.assign(_level=table["level"].map(order))
     table = table.sort_values(["_level", "id", "dimension", "period"], kind="stable")
-    table = table.drop(columns="_level").reset_index(drop=True)
+    table = table.drop(columns="_level").reset_index(drop=True)[TABLE_COLUMNS]
     periods = tuple(sorted(table["period"].unique())) if len(table) else ()
     return Scores(table, persona_touchpoints, periods)
 
@@ -168,8 +181,11 @@ def _persona_scores(
             ]
         )
         persona_levels.append(_rollup(journeys, links, "persona", settings))
-    empty = pd.DataFrame(columns=["level", *MEMBER_COLUMNS])
     return (
-        pd.concat(persona_levels, ignore_index=True) if persona_levels else empty,
-        pd.concat(breakdowns, ignore_index=True) if breakdowns else empty,
+        pd.concat(persona_levels, ignore_index=True)
+        if persona_levels
+        else pd.DataFrame(columns=["level", *MEMBER_COLUMNS]),
+        pd.concat(breakdowns, ignore_index=True)
+        if breakdowns
+        else pd.DataFrame(columns=["persona", "level", *MEMBER_COLUMNS]),
     )

@@ -8,15 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from cxsite.scoring.engine import Scores
+from cxsite.scoring.engine import TABLE_COLUMNS, Scores
 
 CSV_COLUMNS = ["level", "id", "dimension", "period", "score", "n", "status", "low_sample"]
-JSON_FIELDS = [
-    "level", "id", "dimension", "period", "score", "n", "status", "low_sample", "se",
-    "ci_low", "ci_high", "nps", "customer", "internal", "perception_gap", "blind_spot",
-    "expectation", "expectation_gap", "spread", "members", "change_1", "change_1_significant",
-    "change_3", "change_3_significant",
-]  # fmt: skip
+JSON_FIELDS = TABLE_COLUMNS
 
 
 def format_count(n: float) -> str:
