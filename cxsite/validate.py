@@ -253,6 +253,7 @@ def _check_measurement(
         touchpoint_ids.extend(
             (v, ("touchpoint", "map", k)) for k, v in source.touchpoint.map.items()
         )
+    source_touchpoints = [t for t, _ in touchpoint_ids]
     for column, spec in source.columns.items():
         if spec.touchpoint is not None:
             touchpoint_ids.append((spec.touchpoint, ("columns", column, "touchpoint")))
@@ -278,7 +279,7 @@ def _check_measurement(
                 ("columns", column), f"rating column `{column}` needs a `scale`, e.g. [1, 5]"
             )
         if (spec.kind or source.kind) == "duration":
-            ids = [spec.touchpoint] if spec.touchpoint else [t for t, _ in touchpoint_ids]
+            ids = [spec.touchpoint] if spec.touchpoint else list(source_touchpoints)
             for touchpoint_id in ids:
                 touchpoint = refs.touchpoints.get(touchpoint_id)
                 if touchpoint is not None and spec.dimension not in touchpoint.item.targets:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cxsite.config import Scoring
@@ -23,6 +24,9 @@ TABLE_COLUMNS = [
     "ci_low", "ci_high", "nps", "customer", "internal", "perception_gap", "blind_spot",
     "expectation", "expectation_gap", "spread", "members", "change_1", "change_1_significant",
     "change_3", "change_3_significant",
+]  # fmt: skip
+NUMERIC_COLUMNS = [
+    "score", "n", "se", "ci_low", "ci_high", "nps", "customer", "internal", "spread", "members",
 ]  # fmt: skip
 
 
@@ -53,9 +57,10 @@ def score_project(
         breakdown = pd.DataFrame(columns=["persona", *MEMBER_COLUMNS])
         return Scores(pd.DataFrame(columns=TABLE_COLUMNS), breakdown, ())
     table = pd.concat(frames, ignore_index=True)
-    for column in TABLE_COLUMNS:
-        if column not in table:
-            table[column] = float("nan")
+    for column in NUMERIC_COLUMNS:
+        table[column] = (
+            pd.to_numeric(table[column]).astype("float64") if column in table else np.nan
+        )
     # Roll-ups have no interval of their own: score ± 1.96·se (delta-method se).
     normal_low = (table["score"] - Z95 * table["se"]).clip(0, 100)
     normal_high = (table["score"] + Z95 * table["se"]).clip(0, 100)

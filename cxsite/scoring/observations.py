@@ -342,7 +342,7 @@ def _score_values(
     keys = list(zip(touchpoint, dimension, strict=True))
     limit = pd.Series([targets.get(k, (np.nan, ""))[0] for k in keys], index=raw.index)
     target_unit = pd.Series([targets.get(k, (np.nan, "min"))[1] for k in keys], index=raw.index)
-    no_target = ok & limit.isna()
+    no_target = ok & limit.isna() & (touchpoint != "")  # "": an unmapped row, skipped anyway
     findings.add_bad(no_target, column, "the touchpoint has no time target for this dimension")
     bad |= no_target
     unit_seconds = (
