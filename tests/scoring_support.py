@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -41,6 +42,6 @@ def row(analysis: Analysis, level: str, item_id: str, dimension: str, period: st
 
 
 def long_csv(
-    rows: list[tuple[object, ...]], header: str = "touchpoint,dimension,period,value"
+    rows: Sequence[Sequence[object]], header: str = "touchpoint,dimension,period,value"
 ) -> str:
     return header + "\n" + "".join(",".join(str(v) for v in r) + "\n" for r in rows)

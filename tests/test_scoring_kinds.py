@@ -40,7 +40,7 @@ def test_rating_mean_score_and_interval(tmp_path: Path) -> None:
 
 
 def test_rating_top_box_uses_wilson(tmp_path: Path) -> None:
-    source = "  - {path: data/measurements/r.csv, layout: long, kind: rating, scale: [1, 5], method: top_box, top_box: 4}\n"
+    source = RATING.replace("}", ", method: top_box, top_box: 4}")
     csv = long_csv([("bill-statement", "trust", "2025-01", v) for v in (1, 2, 3, 4, 5)])
     result = row(
         scored_project(tmp_path, source, {"r.csv": csv}),
@@ -186,8 +186,8 @@ def test_wide_layout(tmp_path: Path) -> None:
 
 def test_several_sources_weighted_by_weight_times_n(tmp_path: Path) -> None:
     sources = (
-        RATING
-        + "  - {path: data/measurements/audit.csv, layout: long, kind: percent, source: internal, weight: 2}\n"
+        RATING + "  - {path: data/measurements/audit.csv, layout: long, kind: percent, "
+        "source: internal, weight: 2}\n"
     )
     ratings = long_csv([("bill-statement", "trust", "2025-01", v) for v in (1, 2, 3, 4, 5)])
     audit = long_csv(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ HEADER = "touchpoint,dimension,period,value,n"
 #   bill-statement: trust 80, value 60          (importance 5; weights 1)
 #   support-call:   response_time 60, service 90 (importance 3; response_time weight 2)
 #   app-login:      quality 50                   (importance 3)
-# Journey pay-a-bill (weight 2): stage receive [bill-statement], stage query [support-call, app-login]
+# Journey pay-a-bill (weight 2): stages receive [bill-statement], query [support-call, app-login]
 ROWS = [
     ("bill-statement", "trust", "2025-01", 80, 20),
     ("bill-statement", "value", "2025-01", 60, 20),
@@ -27,7 +28,7 @@ ROWS = [
 
 
 def rolled(
-    tmp_path: Path, rollup: str, rows: list[tuple[object, ...]] = ROWS, extra: str = ""
+    tmp_path: Path, rollup: str, rows: Sequence[Sequence[object]] = ROWS, extra: str = ""
 ) -> Analysis:
     return scored_project(
         tmp_path, PERCENT, {"p.csv": long_csv(rows, HEADER)}, f"  rollup: {rollup}\n{extra}"
@@ -143,12 +144,15 @@ def test_thresholds_are_configurable(tmp_path: Path) -> None:
     assert row(analysis, "touchpoint", "support-call", "service", "2025-01")["status"] == "green"
 
 
-RATING = "  - {path: data/measurements/r.csv, layout: long, kind: rating, scale: [1, 5], method: top_box, top_box: 4}\n"
+RATING = (
+    "  - {path: data/measurements/r.csv, layout: long, kind: rating, scale: [1, 5], "
+    "method: top_box, top_box: 4}\n"
+)
 
 
 def test_change_significance(tmp_path: Path) -> None:
     # top-box shares: Jan 80/100, Feb 70/100 (Δ −10), Mar 40/100 (Δ −30), Apr 40 of 100 again
-    rows = []
+    rows: list[tuple[str, str, str, int]] = []
     for period, hits in (("2025-01", 80), ("2025-02", 70), ("2025-03", 40), ("2025-04", 40)):
         rows += [("support-call", "service", period, 5)] * hits
         rows += [("support-call", "service", period, 1)] * (100 - hits)

@@ -23,10 +23,10 @@ def scores_csv(scores: Scores, table: pd.DataFrame | None = None) -> bytes:
     """`level,id,dimension,period,score,n,status,low_sample`, sorted, score to 2 decimals."""
     table = scores.table if table is None else table
     lines = [",".join(CSV_COLUMNS)]
-    for row in table[CSV_COLUMNS].itertuples(index=False):
+    for row in table[CSV_COLUMNS].to_dict("records"):
         lines.append(
-            f"{row.level},{row.id},{row.dimension},{row.period},{row.score:.2f},"
-            f"{format_count(row.n)},{row.status},{'true' if row.low_sample else 'false'}"
+            f"{row['level']},{row['id']},{row['dimension']},{row['period']},{row['score']:.2f},"
+            f"{format_count(row['n'])},{row['status']},{'true' if row['low_sample'] else 'false'}"
         )
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cxsite.config import ColumnRef, Config, Kind, MeasurementSource
+from cxsite.config import ColumnRef, Config, Kind, KindOptions, MeasurementSource
 
 SHARE_KINDS = frozenset({"boolean", "duration"})
 DEFAULT_TRUE = ("true", "yes", "y", "1")
@@ -42,6 +42,7 @@ def measures_of(config: Config) -> tuple[Measure, ...]:
     """Every measure of every source, numbered in configuration order."""
     measures: list[Measure] = []
     for source_index, source in enumerate(config.measurements):
+        entries: list[tuple[str, KindOptions, str | None, str | None, float]]
         if source.layout == "long":
             entries = [("value", source, None, None, 1.0)]
         else:

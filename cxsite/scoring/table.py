@@ -25,21 +25,22 @@ def scores_table(rows: pd.DataFrame) -> Table:
         "Δ month",
     ):
         table.add_column(name, justify="right" if name in ("score", "n", "Δ month") else "left")
-    for row in rows.itertuples(index=False):
-        change = "" if pd.isna(row.change_1) else f"{row.change_1:+.1f}"
-        if change and row.change_1_significant:
+    for row in rows.to_dict("records"):
+        change = "" if pd.isna(row["change_1"]) else f"{row['change_1']:+.1f}"
+        if change and row["change_1_significant"]:
             change += " *"
-        status = f"[{STATUS_STYLE[row.status]}]{row.status}[/]"
-        if row.low_sample:
+        status = f"[{STATUS_STYLE[row['status']]}]{row['status']}[/]"
+        if row["low_sample"]:
             status += " (low sample)"
+        interval = "" if pd.isna(row["ci_low"]) else f"{row['ci_low']:.1f}–{row['ci_high']:.1f}"
         table.add_row(
-            row.level,
-            row.id,
-            row.dimension,
-            row.period,
-            f"{row.score:.2f}",
-            "" if pd.isna(row.ci_low) else f"{row.ci_low:.1f}–{row.ci_high:.1f}",
-            format_count(row.n),
+            str(row["level"]),
+            str(row["id"]),
+            str(row["dimension"]),
+            str(row["period"]),
+            f"{row['score']:.2f}",
+            interval,
+            format_count(row["n"]),
             status,
             change,
         )
