@@ -318,7 +318,7 @@ def _score_values(
         low, high = measure.scale
         outside = ok & ((numbers < low) | (numbers > high))
         findings.add_bad(outside, column, f"rating outside the scale {low:g}–{high:g}")
-        bad |= outside
+        bad = bad | outside
         if measure.method == "top_box":
             top = measure.top_box if measure.top_box is not None else high
             return pd.Series(np.where(numbers >= top, 100.0, 0.0), index=raw.index), bad
@@ -326,7 +326,7 @@ def _score_values(
     if measure.kind == "nps":
         outside = ok & ((numbers < 0) | (numbers > 10))
         findings.add_bad(outside, column, "NPS answer outside 0–10")
-        bad |= outside
+        bad = bad | outside
         x = np.select([numbers >= 9, numbers <= 6], [100.0, 0.0], default=50.0)
         return pd.Series(x, index=raw.index), bad
     if measure.kind == "percent":
@@ -344,7 +344,7 @@ def _score_values(
     target_unit = pd.Series([targets.get(k, (np.nan, "min"))[1] for k in keys], index=raw.index)
     no_target = ok & limit.isna() & (touchpoint != "")  # "": an unmapped row, skipped anyway
     findings.add_bad(no_target, column, "the touchpoint has no time target for this dimension")
-    bad |= no_target
+    bad = bad | no_target
     unit_seconds = (
         SECONDS[measure.unit] if measure.unit else target_unit.map(SECONDS).astype("float64")
     )
