@@ -1,0 +1,199 @@
+"""scores.csv / scores.json as public interfaces, the `scores` command, and the example's story."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+from scoring_support import long_csv, scored_project
+
+from cxsite.build import analyse, build
+from cxsite.cli import main
+
+LEVEL_ORDER = ["touchpoint", "stage", "journey", "department", "persona", "overall"]
+SOURCES = (
+    "  - {path: data/measurements/r.csv, layout: long, kind: rating, scale: [1, 5]}\n"
+    "  - {path: data/measurements/n.csv, layout: long, kind: nps}\n"
+)
+
+
+def small_project(tmp_path: Path) -> Path:
+    ratings = [
+        (t, d, p, v)
+        for t in ("bill-statement", "support-call", "app-login")
+        for d in ("trust", "service")
+        for p in ("2025-01", "2025-02")
+        for v in (2, 4, 5, 5, 3, 4, 4, 5, 1, 5, 4, 4)
+    ]
+    nps = [("bill-statement", "trust", "2025-02", v) for v in (10, 9, 3, 7, 8, 10, 9, 9, 0, 6, 10)]
+    scored_project(tmp_path, SOURCES, {"r.csv": long_csv(ratings), "n.csv": long_csv(nps)})
+    return tmp_path
+
+
+def test_scores_csv_columns_order_and_format(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    result = build(root)
+    assert result.output is not None
+    text = (result.output / "data" / "scores.csv").read_text()
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["level", "id", "dimension", "period", "score", "n", "status", "low_sample"]
+    body = rows[1:]
+    assert {r[0] for r in body} == {
+        "touchpoint",
+        "stage",
+        "journey",
+        "department",
+        "persona",
+        "overall",
+    }
+    keys = [(LEVEL_ORDER.index(r[0]), r[1], r[2], r[3]) for r in body]
+    assert keys == sorted(keys)
+    for r in body:
+        assert len(r[4].split(".")[1]) == 2 and 0 <= float(r[4]) <= 100
+        assert r[6] in {"green", "amber", "red"} and r[7] in {"true", "false"}
+    stage = next(r for r in body if r[0] == "stage")
+    assert stage[1] == "pay-a-bill/query" or stage[1] == "pay-a-bill/receive"
+
+
+def test_scores_csv_numbers_recomputed_by_hand(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    build(root)
+    text = (root / "output" / "data" / "scores.csv").read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    lookup = {(r["level"], r["id"], r["dimension"], r["period"]): r for r in rows}
+    answers = [2, 4, 5, 5, 3, 4, 4, 5, 1, 5, 4, 4]
+    expected = (sum(answers) / len(answers) - 1) / 4 * 100
+    service = lookup[("touchpoint", "app-login", "service", "2025-01")]
+    assert service["score"] == f"{expected:.2f}" and service["n"] == "12"
+    assert service["low_sample"] == "true"  # 12 < 30
+    # February trust of bill-statement combines 12 ratings with 11 NPS answers (weights n)
+    promoters, detractors = 6, 3
+    nps_score = ((promoters - detractors) / 11 * 100 + 100) / 2
+    combined = (12 * expected + 11 * nps_score) / 23
+    trust = lookup[("touchpoint", "bill-statement", "trust", "2025-02")]
+    assert trust["score"] == f"{combined:.2f}" and trust["n"] == "23"
+
+
+def test_scores_json_has_intervals_nps_changes_and_gaps(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    build(root)
+    payload = json.loads((root / "output" / "data" / "scores.json").read_text())
+    assert payload["periods"] == ["2025-01", "2025-02"] and payload["latest_period"] == "2025-02"
+    trust = next(
+        s
+        for s in payload["scores"]
+        if (s["level"], s["id"], s["dimension"], s["period"])
+        == ("touchpoint", "bill-statement", "trust", "2025-02")
+    )
+    assert trust["nps"] == pytest.approx((6 - 3) / 11 * 100, abs=1e-3)
+    for field in ("ci_low", "ci_high", "change_1", "change_1_significant", "expectation_gap", "se"):
+        assert field in trust
+    assert trust["expectation"] == 80
+    assert {p["persona"] for p in payload["persona_touchpoints"]} == {"busy-parent", "sole-trader"}
+
+
+def test_builds_are_byte_identical(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    first = build(root, tmp_path / "a")
+    second = build(root, tmp_path / "b")
+    assert first.output and second.output
+    for name in ("scores.csv", "scores.json"):
+        assert (first.output / "data" / name).read_bytes() == (
+            second.output / "data" / name
+        ).read_bytes()
+
+
+def test_scores_command_filters_and_formats(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["--project", str(root), "scores", "--format", "csv", "--level", "journey"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("level,id")
+    assert {line.split(",")[0] for line in lines[1:]} == {"journey"}
+    assert {line.split(",")[3] for line in lines[1:]} == {"2025-02"}  # latest by default
+    result = runner.invoke(
+        main,
+        [
+            "--project",
+            str(root),
+            "scores",
+            "--format",
+            "json",
+            "--period",
+            "all",
+            "--id",
+            "app-login",
+            "--dimension",
+            "service",
+        ],
+    )
+    payload = json.loads(result.output)
+    assert [s["period"] for s in payload["scores"]] == ["2025-01", "2025-02"]
+    result = runner.invoke(main, ["--project", str(root), "scores", "--id", "support-call"])
+    assert result.exit_code == 0
+    assert "support-call" in result.output and "low sample" in result.output
+
+
+def test_scores_command_subprocess_and_errors(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    ok = subprocess.run(
+        [sys.executable, "-m", "cxsite", "scores", "--format", "csv"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert ok.returncode == 0 and ok.stdout.startswith("level,id,dimension")
+    (root / "data" / "measurements" / "r.csv").write_text(
+        "touchpoint,dimension,period,value\nx,trust,2025-01,3\n"
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "cxsite", "scores"], cwd=root, capture_output=True, text=True
+    )
+    assert bad.returncode == 1
+    assert "data/measurements/r.csv:2:1: error: unknown touchpoint id" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_the_example_tells_its_story() -> None:
+    analysis = analyse(REPO)
+    assert analysis.scores is not None, [d.format() for d in analysis.diagnostics.errors]
+    table = analysis.scores.table
+    assert analysis.scores.latest_period == "2026-10"
+
+    def series(level: str, item_id: str, dimension: str, column: str = "score") -> dict[str, Any]:
+        rows = table[
+            (table["level"] == level) & (table["id"] == item_id) & (table["dimension"] == dimension)
+        ]
+        return dict(zip(rows["period"], rows[column], strict=True))
+
+    # a) the billing migration in month 11 (2026-03) hurts trust, which recovers after the playbook
+    trust = series("touchpoint", "bill-statement", "trust")
+    assert trust["2026-03"] < trust["2026-02"] - 20
+    march = table[
+        (table["level"] == "touchpoint")
+        & (table["id"] == "bill-statement")
+        & (table["dimension"] == "trust")
+        & (table["period"] == "2026-03")
+    ].iloc[0]
+    assert march["status"] == "red" and bool(march["change_1_significant"])
+    assert abs(trust["2026-08"] - trust["2026-02"]) < 5
+    # b) phone answer times drift past the 3-minute target: a slow slide into red
+    waits = series("touchpoint", "support-call", "response_time")
+    assert waits["2025-05"] > 80 and waits["2026-10"] < 40
+    assert series("touchpoint", "support-call", "response_time", "status")["2026-10"] == "red"
+    # c) the company rates installation visits far above what customers say
+    for dimension in ("service", "quality"):
+        gap = series("touchpoint", "installation-visit", dimension, "perception_gap")["2026-10"]
+        assert gap <= -25
+        assert series("touchpoint", "installation-visit", dimension, "blind_spot")["2026-10"]
