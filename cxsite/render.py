@@ -34,6 +34,48 @@ def index_listings(project: Project) -> tuple[Listing, ...]:
     )
 
 
+@dataclass(frozen=True)
+class ScoreCell:
+    """One score as shown: the same 2-decimal text as scores.csv, and its status in words."""
+
+    score: str
+    status: str
+    low_sample: bool
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """A line of the latest-scores table: an item and its score per dimension (or None)."""
+
+    level: str
+    id: str
+    name: str
+    cells: tuple[ScoreCell | None, ...]
+
+
+def latest_score_rows(project: Project, scores: Scores) -> tuple[ScoreRow, ...]:
+    """Overall and journey scores of the latest period, `all` first, then each dimension."""
+    period = scores.latest_period
+    if period is None:
+        return ()
+    table = scores.table[scores.table["period"] == period]
+    wanted = table[table["level"].isin(["overall", "journey"])]
+    cells = {
+        (r["level"], r["id"], r["dimension"]): ScoreCell(
+            f"{r['score']:.2f}", str(r["status"]), bool(r["low_sample"])
+        )
+        for r in wanted.to_dict("records")
+    }
+    dimensions = ["all", *project.dimensions]
+    items = [("overall", "overall", "All journeys")] + [
+        ("journey", j.id, j.name) for j in project.journeys.values()
+    ]
+    return tuple(
+        ScoreRow(level, item_id, name, tuple(cells.get((level, item_id, d)) for d in dimensions))
+        for level, item_id, name in items
+    )
+
+
 def render_site(
     project: Project, scores: Scores, env: jinja2.Environment, assets: Mapping[str, bytes]
 ) -> dict[str, bytes]:
@@ -44,6 +86,9 @@ def render_site(
     page = env.get_template("index.html").render(
         title=project.config.title,
         listings=index_listings(project),
+        period=scores.latest_period,
+        dimension_names=["All", *(d.name for d in project.dimensions.values())],
+        score_rows=latest_score_rows(project, scores),
         root="",
         version=__version__,
     )

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +198,47 @@ def test_the_example_tells_its_story() -> None:
         gap = series("touchpoint", "installation-visit", dimension, "perception_gap")["2026-10"]
         assert gap <= -25
         assert series("touchpoint", "installation-visit", dimension, "blind_spot")["2026-10"]
+
+
+class _ScoreCells(HTMLParser):
+    """Collects (level, id, column index, score text, status text) from the scores table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[tuple[str, str, int, str, str]] = []
+        self.row: tuple[str, str] | None = None
+        self.column = -1
+        self.capture: str | None = None
+        self.score = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "tr" and "data-level" in attributes:
+            self.row = (str(attributes["data-level"]), str(attributes["data-id"]))
+            self.column = -1
+        elif tag == "td" and self.row:
+            self.column += 1
+        elif tag == "span" and self.row and attributes.get("class") in ("score", "status"):
+            self.capture = attributes["class"]
+
+    def handle_data(self, data: str) -> None:
+        if self.capture == "score":
+            self.score = data
+        elif self.capture == "status" and self.row:
+            self.cells.append((*self.row, self.column, self.score, data))
+        self.capture = None
+
+
+def test_every_number_on_the_site_equals_scores_csv(tmp_path: Path) -> None:
+    result = build(REPO, tmp_path / "site")
+    assert result.output is not None
+    rows = list(csv.DictReader(io.StringIO((result.output / "data" / "scores.csv").read_text())))
+    latest = max(r["period"] for r in rows)
+    lookup = {(r["level"], r["id"], r["dimension"]): r for r in rows if r["period"] == latest}
+    parser = _ScoreCells()
+    parser.feed((result.output / "index.html").read_text())
+    dimensions = ["all", "trust", "value", "response_time", "service", "quality"]
+    assert len(parser.cells) >= 40
+    for level, item_id, column, score, status in parser.cells:
+        expected = lookup[(level, item_id, dimensions[column])]
+        assert (score, status) == (expected["score"], expected["status"])
