@@ -125,3 +125,25 @@ def test_errors_in_several_files_are_reported_together(tmp_path: Path) -> None:
         "data/measurements/r.csv",
         "data/measurements/s.csv",
     }
+
+
+def test_counts_add_up_across_streamed_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxsite.load import measurements
+
+    monkeypatch.setattr(measurements, "BLOCK_SIZE", 128)  # a few rows per batch
+    rows = [("bill-statement", "trust", "2025-01", 9 if i % 2 else 3) for i in range(80)]
+    rows += [("bill-statement", "trust", "2025-01", 3)] * 3
+    analysis = scored_project(tmp_path, RATING, {"r.csv": long_csv(rows)})
+    errors = analysis.diagnostics.errors
+    assert [e.line for e in errors[:5]] == [3, 5, 7, 9, 11]
+    assert errors[5].message == "... and 35 more bad value(s) in this file"
+    skipped = scored_project(
+        tmp_path / "skip", RATING, {"r.csv": long_csv(rows)}, "  on_bad_value: skip\n"
+    )
+    (warning,) = skipped.diagnostics.warnings
+    assert (warning.line, warning.message) == (
+        3,
+        "40 value(s) skipped: rating outside the scale 1–5",
+    )

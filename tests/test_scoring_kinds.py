@@ -181,7 +181,7 @@ def test_wide_layout(tmp_path: Path) -> None:
     assert (trust["score"], trust["n"]) == (pytest.approx(70), 1)
     warnings = [w.message for w in analysis.diagnostics.warnings]
     assert "1 row(s) with channel `Fax` have no entry in the touchpoint map; skipped" in warnings
-    assert "1 row(s) with an unknown persona (`Business`) count as untagged" in warnings
+    assert "1 row(s) with the unknown persona `Business` count as untagged" in warnings
 
 
 def test_several_sources_weighted_by_weight_times_n(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from cxsite.errors import LocatedError
 from cxsite.project import Project
 from cxsite.scoring.aggregate import merge_partials, partial_aggregates
 from cxsite.scoring.measures import Measure, measures_of
-from cxsite.scoring.observations import Vocabulary, observations_from_table
+from cxsite.scoring.observations import DataProblems, Vocabulary, observations_from_table
 
 BLOCK_SIZE = 16 * 1024 * 1024
 OPTIONAL_LONG_COLUMNS = ("persona", "n")
@@ -61,7 +61,7 @@ def source_partials(
         quoted_strings_can_be_null=False,
     )
     parts: list[pd.DataFrame] = []
-    problems: list[LocatedError] = []
+    problems = DataProblems(source.path)
     line = 2
     try:
         reader = pacsv.open_csv(
@@ -69,17 +69,17 @@ def source_partials(
         )
         for batch in reader:
             table = batch.to_pandas()
-            observations, errors = observations_from_table(
-                table, header, line, source, measures, vocabulary, skip_bad
+            observations, batch_problems = observations_from_table(
+                table, header, line, source, measures, vocabulary
             )
             parts.append(partial_aggregates(observations))
-            problems.extend(errors)
+            problems.merge(batch_problems)
             line += len(table)
-            if any(e.message.startswith("missing column") for e in errors):
+            if batch_problems.fatal:
                 break
     except (pa.ArrowInvalid, OSError) as exc:
-        problems.append(LocatedError(source.path, 0, 0, f"cannot read CSV: {exc}"))
-    return merge_partials(parts), _cap_problems(problems)
+        problems.fatal.append(LocatedError(source.path, 0, 0, f"cannot read CSV: {exc}"))
+    return merge_partials(parts), problems.located(skip_bad)
 
 
 def read_header(path: Path, rel: str) -> tuple[list[str], LocatedError | None]:
@@ -107,28 +107,3 @@ def _wanted_columns(source: MeasurementSource, measures: tuple[Measure, ...]) ->
     if source.layout == "long":
         columns.update(("dimension", *OPTIONAL_LONG_COLUMNS))
     return columns
-
-
-def _cap_problems(problems: list[LocatedError]) -> list[LocatedError]:
-    """Across batches, keep the first few bad cells in full and fold the rest into one count."""
-    shown = [p for p in problems if p.severity == "error" and not p.message.startswith("... and")]
-    if len(shown) <= 5:
-        return problems
-    hidden = (
-        len(shown)
-        - 5
-        + sum(int(p.message.split()[2]) for p in problems if p.message.startswith("... and"))
-    )
-    keep = set(map(id, shown[:5]))
-    result = [p for p in problems if p.severity != "error" or id(p) in keep]
-    first = shown[5]
-    result.append(
-        LocatedError(
-            first.path,
-            first.line,
-            first.col,
-            f"... and {hidden} more bad value(s) in this file",
-            "set `scoring.on_bad_value: skip` to skip bad values with a warning",
-        )
-    )
-    return result

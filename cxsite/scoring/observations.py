@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cxsite.config import ColumnRef, MeasurementSource
-from cxsite.errors import LocatedError, Severity
+from cxsite.errors import LocatedError
 from cxsite.model import Touchpoint
 from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
 
@@ -37,61 +37,97 @@ class Vocabulary:
 
 
 @dataclass
-class _Findings:
-    """Bad cells (errors unless skipped) and notices (always warnings) of one file."""
+class DataProblems:
+    """The problems of one file, mergeable across batches: bad cells and notices.
+
+    Bad cells keep only what is reported: the first few in full, and a count with the first
+    line per column and message, so a file with millions of bad cells stays small.
+    """
 
     path: str
+    first: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
+    counts: dict[tuple[int, str], list[int]] = field(default_factory=dict)  # → [count, line]
+    # Warnings counted across batches: (col, message with a {count} field) → [count, line].
+    notices: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    fatal: list[LocatedError] = field(default_factory=list)  # the file cannot be read at all
+
+    def add_cells(self, lines: pd.Series, col: int, message: str) -> None:
+        head = [(int(line), col, message) for line in lines.iloc[: SHOWN_IN_FULL + 1]]
+        self.first = sorted(self.first + head)[: SHOWN_IN_FULL + 1]
+        _count(self.counts, (col, message), len(lines), int(lines.iloc[0]))
+
+    def add_notice(self, lines: pd.Series, col: int, template: str) -> None:
+        _count(self.notices, (col, template), len(lines), int(lines.iloc[0]))
+
+    def merge(self, other: DataProblems) -> None:
+        self.first = sorted(self.first + other.first)[: SHOWN_IN_FULL + 1]
+        for target, source in ((self.counts, other.counts), (self.notices, other.notices)):
+            for key, (count, line) in source.items():
+                _count(target, key, count, line)
+        self.fatal.extend(other.fatal)
+
+    def _notices(self) -> list[LocatedError]:
+        return [
+            LocatedError(self.path, line, col, template.format(count=count), severity="warning")
+            for (col, template), (count, line) in sorted(self.notices.items())
+        ]
+
+    def located(self, skip: bool) -> list[LocatedError]:
+        """Bad cells as errors (the first few in full, then a count) or, when skipped, warnings."""
+        if skip:
+            bad = [
+                LocatedError(
+                    self.path, line, col, f"{count} value(s) skipped: {message}", severity="warning"
+                )
+                for (col, message), (count, line) in sorted(self.counts.items())
+            ]
+            return self.fatal + bad + self._notices()
+        shown, hidden = self.first[:SHOWN_IN_FULL], self.first[SHOWN_IN_FULL:]
+        result = [LocatedError(self.path, line, col, message) for line, col, message in shown]
+        total = sum(count for count, _ in self.counts.values())
+        if hidden:
+            line, col, _ = hidden[0]
+            result.append(
+                LocatedError(
+                    self.path,
+                    line,
+                    col,
+                    f"... and {total - SHOWN_IN_FULL} more bad value(s) in this file",
+                    "set `scoring.on_bad_value: skip` to skip bad values with a warning",
+                )
+            )
+        return self.fatal + result + self._notices()
+
+
+def _count(
+    counts: dict[tuple[int, str], list[int]], key: tuple[int, str], n: int, line: int
+) -> None:
+    entry = counts.setdefault(key, [0, line])
+    entry[0] += n
+    entry[1] = min(entry[1], line)
+
+
+@dataclass
+class _Findings:
+    """The masks of bad cells in one batch (to drop them) and the problems to report."""
+
     header: list[str]
-    bad: list[tuple[pd.Series, str, str]] = field(default_factory=list)  # mask, column, message
-    notices: list[LocatedError] = field(default_factory=list)
+    lines: pd.Series
+    problems: DataProblems
+    bad: list[pd.Series] = field(default_factory=list)
 
     def add_bad(self, mask: pd.Series, column: str, message: str) -> None:
         if bool(mask.any()):
-            self.bad.append((mask, column, message))
+            self.bad.append(mask)
+            self.problems.add_cells(self.lines[mask], self.col(column), message)
 
     def col(self, column: str) -> int:
         return self.header.index(column) + 1 if column in self.header else 0
 
-    def notice(self, count: int, first_line: int, column: str, message: str) -> None:
-        self.notices.append(
-            LocatedError(self.path, first_line, self.col(column), message, severity="warning")
-        )
-
-    def located(self, lines: pd.Series, skip: bool) -> list[LocatedError]:
-        """Bad cells as errors (the first few in full, then a count) or, when skipped, warnings."""
-        severity: Severity = "warning" if skip else "error"
-        if skip:
-            return [
-                LocatedError(
-                    self.path,
-                    int(lines[mask].iloc[0]),
-                    self.col(column),
-                    f"{int(mask.sum())} value(s) skipped: {message}",
-                    severity="warning",
-                )
-                for mask, column, message in self.bad
-            ]
-        cells: list[tuple[int, int, str]] = []
-        for mask, column, message in self.bad:
-            cells.extend((int(line), self.col(column), message) for line in lines[mask])
-        cells.sort()
-        result = [
-            LocatedError(self.path, line, col, message, severity=severity)
-            for line, col, message in cells[:SHOWN_IN_FULL]
-        ]
-        if len(cells) > SHOWN_IN_FULL:
-            first_hidden = cells[SHOWN_IN_FULL]
-            result.append(
-                LocatedError(
-                    self.path,
-                    first_hidden[0],
-                    first_hidden[1],
-                    f"... and {len(cells) - SHOWN_IN_FULL} more bad value(s) in this file",
-                    "set `scoring.on_bad_value: skip` to skip bad values with a warning",
-                    severity=severity,
-                )
-            )
-        return result
+    def notice(self, mask: pd.Series, column: str, template: str) -> None:
+        """A warning counted over the file; `template` has a {count} field."""
+        if bool(mask.any()):
+            self.problems.add_notice(self.lines[mask], self.col(column), template)
 
 
 def observations_from_table(
@@ -101,16 +137,15 @@ def observations_from_table(
     source: MeasurementSource,
     measures: tuple[Measure, ...],
     vocabulary: Vocabulary,
-    skip_bad: bool,
-) -> tuple[pd.DataFrame, list[LocatedError]]:
+) -> tuple[pd.DataFrame, DataProblems]:
     """Observations (measure, touchpoint, dimension, period, persona, x, n) and the problems.
 
     `table` holds text cells; `first_line` is the file line of its first row.
     """
-    findings = _Findings(source.path, header)
+    problems = DataProblems(source.path)
     missing_columns = [c for c in _required_columns(source, measures) if c not in header]
     if missing_columns:
-        return _empty(), [
+        problems.fatal.append(
             LocatedError(
                 source.path,
                 1,
@@ -118,9 +153,11 @@ def observations_from_table(
                 f"missing column(s): {', '.join(f'`{c}`' for c in missing_columns)}",
                 f"the header has: {', '.join(header)}",
             )
-        ]
+        )
+        return _empty(), problems
     cells = {c: table[c].astype("string").fillna("").str.strip() for c in table.columns}
     lines = pd.Series(np.arange(len(table)) + first_line, index=table.index)
+    findings = _Findings(header, lines, problems)
     keep = pd.Series(True, index=table.index)
 
     touchpoint = _touchpoint(source, cells, vocabulary, findings, lines, keep)
@@ -134,7 +171,7 @@ def observations_from_table(
         findings.add_bad(unknown, "dimension", "unknown dimension id")
     # A bad id, period or count spoils the whole row, for every measure in it.
     row_ok = keep.copy()
-    for mask, _, _ in findings.bad:
+    for mask in findings.bad:
         row_ok &= ~mask
 
     frames = []
@@ -168,7 +205,7 @@ def observations_from_table(
             )
         )
     observations = pd.concat(frames, ignore_index=True) if frames else _empty()
-    return observations[OBSERVATION_COLUMNS], findings.located(lines, skip_bad) + findings.notices
+    return observations[OBSERVATION_COLUMNS], problems
 
 
 def _empty() -> pd.DataFrame:
@@ -219,14 +256,9 @@ def _touchpoint(
         return raw
     mapped = raw.map(mapping)
     unmapped = mapped.isna()
-    for value, count in raw[unmapped].value_counts(sort=False).sort_index().items():
-        first = int(lines[unmapped & (raw == value)].iloc[0])
-        findings.notice(
-            int(count),
-            first,
-            column,
-            f"{count} row(s) with {column} `{value}` have no entry in the touchpoint map; skipped",
-        )
+    for value in sorted(raw[unmapped].unique()):
+        template = f"{{count}} row(s) with {column} `{value}` have no entry in the touchpoint map"
+        findings.notice(unmapped & (raw == value), column, template + "; skipped")
     keep &= ~unmapped
     return mapped.fillna("")
 
@@ -262,14 +294,9 @@ def _persona(
     raw = cells[column]
     tagged = raw.map(mapping) if mapping else raw.where(raw.isin(vocabulary.personas))
     unknown = tagged.isna() & (raw != "")
-    if bool(unknown.any()):
-        values = ", ".join(f"`{v}`" for v in sorted(raw[unknown].unique())[:5])
-        findings.notice(
-            int(unknown.sum()),
-            int(lines[unknown].iloc[0]),
-            column,
-            f"{int(unknown.sum())} row(s) with an unknown persona ({values}) count as untagged",
-        )
+    for value in sorted(raw[unknown].unique()):
+        template = f"{{count}} row(s) with the unknown persona `{value}` count as untagged"
+        findings.notice(unknown & (raw == value), column, template)
     return tagged.fillna("")
 
 
@@ -350,11 +377,5 @@ def _score_values(
     )
     seconds = numbers * unit_seconds
     early = ok & (numbers < 0)
-    if bool(early.any()):
-        findings.notice(
-            int(early.sum()),
-            int(lines[early].iloc[0]),
-            column,
-            f"{int(early.sum())} negative duration(s) counted as within target",
-        )
+    findings.notice(early, column, "{count} negative duration(s) counted as within target")
     return pd.Series(np.where(seconds <= limit, 100.0, 0.0), index=raw.index), bad
