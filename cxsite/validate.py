@@ -17,9 +17,12 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ValidationError
 
 from cxsite.config import Config, MeasurementSource
+from cxsite.directives import Vocabulary as DirectiveVocabulary
+from cxsite.directives import located_problems
 from cxsite.errors import Category, LocatedError, did_you_mean
 from cxsite.load.sources import RawMarkdown, RawSources
 from cxsite.load.yaml_source import Path, SourceMap, YamlDocument
+from cxsite.markdown import find_directives
 from cxsite.model import (
     ALL,
     KINDS,
@@ -117,6 +120,7 @@ def validate_sources(
         errors.extend(_check_playbook(playbook, refs, today or dt.date.today()))
     if config is not None and config_origin is not None:
         errors.extend(_check_config(config, config_origin, refs, raw.root))
+    errors.extend(_check_directives(raw, declared, journeys, dimensions))
 
     if any(error.severity == "error" for error in errors) or config is None:
         return None, errors
@@ -554,6 +558,31 @@ def _check_playbook(entry: PlaybookEntry, refs: _References, today: dt.date) -> 
                 "review the playbook and set a new `review_by`",
             )
         )
+    return errors
+
+
+def _check_directives(
+    raw: RawSources,
+    declared: Mapping[str, set[str]],
+    journeys: Mapping[str, Located[Journey]],
+    dimensions: Mapping[str, Dimension] | None,
+) -> list[LocatedError]:
+    """Every directive in every playbook and page: known name, arguments and ids."""
+    stages = {f"{j.item.id}/{s.id}" for j in journeys.values() for s in j.item.stages}
+    vocabulary = DirectiveVocabulary(
+        ids={
+            "touchpoint": frozenset(declared["touchpoints"]),
+            "journey": frozenset(declared["journeys"]),
+            "department": frozenset(declared["departments"]),
+            "persona": frozenset(declared["personas"]),
+            "stage": frozenset(stages),
+        },
+        dimensions=None if dimensions is None else frozenset(dimensions),
+    )
+    errors: list[LocatedError] = []
+    for markdown in [*raw.playbooks, *raw.pages]:
+        found = find_directives(markdown.body)
+        errors.extend(located_problems(found, vocabulary, markdown.rel, markdown.body_line))
     return errors
 
 

@@ -1,0 +1,174 @@
+"""Markdown for playbooks and pages: markdown-it-py with tables, footnotes, task lists,
+admonitions, heading anchors and cxsite's directives, raw HTML sanitised with nh3.
+
+Directives are parsed into tokens by an inline rule; rendering puts a placeholder element
+in their place, the whole HTML is sanitised, and only then are the placeholders replaced by
+the directives' own (trusted, escaped) HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from cxsite.directives import BLOCK_DIRECTIVES, OPEN, Directive, Malformed, parse_directive
+
+DirectiveRenderer = Callable[[Directive], str]
+
+_PLACEHOLDER = re.compile(r'<cx-directive data-index="(\d+)"></cx-directive>')
+_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"cx-directive", "input", "section", "details", "summary"}
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "title", "lang"},
+    "a": {"href", "rel", "aria-label"},
+    "img": {"src", "alt", "width", "height"},
+    "input": {"type", "checked", "disabled"},
+    "cx-directive": {"data-index"},
+    "th": {"style", "scope"},
+    "td": {"style"},
+    "ol": {"start"},
+}
+
+
+@dataclass(frozen=True)
+class RenderedMarkdown:
+    """A Markdown body as safe HTML, its headings, its plain text and its directives."""
+
+    html: str
+    headings: tuple[tuple[int, str, str], ...]  # (level, anchor id, text)
+    text: str
+    directives: tuple[Directive | Malformed, ...]
+
+
+def _directive_rule(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith(OPEN, state.pos):
+        return False
+    start = state.pos
+    parsed, used = parse_directive(state.src[start:], 0, 0)
+    if not silent:
+        token = state.push("cx_directive", "", 0)
+        token.meta = {"directive": parsed, "offset": start}
+    state.pos += used
+    return True
+
+
+def _place_directives(state: StateCore) -> None:
+    """Give each directive its line and column, and unwrap block directives from <p>."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        for child in token.children:
+            if child.type != "cx_directive":
+                continue
+            offset = child.meta["offset"]
+            line = token.map[0] + 1 + token.content.count("\n", 0, offset)
+            col = offset - (token.content.rfind("\n", 0, offset) + 1) + 1
+            child.meta["directive"] = replace(child.meta["directive"], line=line, col=col)
+        only = [c for c in token.children if c.type != "text" or c.content.strip()]
+        if (
+            len(only) == 1
+            and only[0].type == "cx_directive"
+            and isinstance(only[0].meta["directive"], Directive)
+            and only[0].meta["directive"].name in BLOCK_DIRECTIVES
+            and index > 0
+            and tokens[index - 1].type == "paragraph_open"
+        ):
+            tokens[index - 1].hidden = True
+            tokens[index + 1].hidden = True
+
+
+def _render_directive(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    found: list[Directive | Malformed] = env.setdefault("directives", [])
+    found.append(tokens[idx].meta["directive"])
+    return f'<cx-directive data-index="{len(found) - 1}"></cx-directive>'
+
+
+def _render_link_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
+) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    if re.match(r"^[a-z][a-z0-9+.-]*://", href, re.IGNORECASE):
+        token.attrSet("rel", "noopener noreferrer")
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+@lru_cache(maxsize=1)
+def markdown_parser() -> MarkdownIt:
+    """The configured parser, built once per process."""
+    md = (
+        MarkdownIt("commonmark", {"html": True, "typographer": False})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(tasklists_plugin)
+        .use(admon_plugin)
+        .use(anchors_plugin, min_level=2, max_level=4, permalink=False)
+    )
+    md.inline.ruler.before("text", "cx_directive", _directive_rule)
+    md.core.ruler.push("cx_place_directives", _place_directives)
+    md.add_render_rule("cx_directive", _render_directive)
+    md.add_render_rule("link_open", _render_link_open)
+    return md
+
+
+def sanitise(html: str) -> str:
+    """Keep only allow-listed tags, attributes and URL schemes (http, https, mailto)."""
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ATTRIBUTES,
+        link_rel=None,
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )
+
+
+def find_directives(body: str) -> list[Directive | Malformed]:
+    """Every directive in a Markdown body (outside code), with lines relative to the body."""
+    env: dict[str, Any] = {}
+    markdown_parser().render(body, env)
+    return list(env.get("directives", []))
+
+
+def render_markdown(body: str, render_directive: DirectiveRenderer) -> RenderedMarkdown:
+    """Safe HTML for a Markdown body, with directives rendered by `render_directive`."""
+    md = markdown_parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(body, env)
+    html = sanitise(md.renderer.render(tokens, md.options, env))
+    found: list[Directive | Malformed] = env.get("directives", [])
+
+    def substitute(match: re.Match[str]) -> str:
+        item = found[int(match.group(1))]
+        return render_directive(item) if isinstance(item, Directive) else ""
+
+    html = _PLACEHOLDER.sub(substitute, html)
+    headings = tuple(
+        (int(token.tag[1]), str(token.attrGet("id") or ""), tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open"
+    )
+    text = " ".join(
+        child.content
+        for token in tokens
+        if token.type == "inline" and token.children
+        for child in token.children
+        if child.type in ("text", "code_inline")
+    )
+    return RenderedMarkdown(html, headings, text, tuple(found))
