@@ -88,7 +88,8 @@ def parse_directive(text: str, line: int, col: int) -> tuple[Directive | Malform
 class Vocabulary:
     """The ids directives may refer to."""
 
-    ids: Mapping[str, frozenset[str]]  # target kind -> ids (stage ids are `journey/stage`)
+    # target kind -> ids (stage ids are `journey/stage`); None where a file could not be read
+    ids: Mapping[str, frozenset[str] | None]
     dimensions: frozenset[str] | None  # None: the dimensions are unknown (broken config)
 
 
@@ -112,7 +113,7 @@ def directive_problems(directive: Directive, vocabulary: Vocabulary) -> list[tup
             problems.append((f"unknown argument `{key}` for `{directive.name}`", hint))
         elif key in targets and key != "overall":
             known = vocabulary.ids.get(key, frozenset())
-            if value not in known:
+            if known is not None and value not in known:
                 problems.append((f"unknown {key} `{value}`", did_you_mean(value, known)))
         elif key == "dimension" and vocabulary.dimensions is not None:
             if value != ALL and value not in vocabulary.dimensions:

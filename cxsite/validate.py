@@ -569,14 +569,14 @@ def _check_directives(
 ) -> list[LocatedError]:
     """Every directive in every playbook and page: known name, arguments and ids."""
     stages = {f"{j.item.id}/{s.id}" for j in journeys.values() for s in j.item.stages}
+    known = {**declared, "stages": stages}
+
+    def ids(kind: str) -> frozenset[str] | None:
+        incomplete = kind in raw.incomplete or (kind == "stages" and "journeys" in raw.incomplete)
+        return None if incomplete else frozenset(known[kind])
+
     vocabulary = DirectiveVocabulary(
-        ids={
-            "touchpoint": frozenset(declared["touchpoints"]),
-            "journey": frozenset(declared["journeys"]),
-            "department": frozenset(declared["departments"]),
-            "persona": frozenset(declared["personas"]),
-            "stage": frozenset(stages),
-        },
+        ids={kind.removesuffix("s"): ids(kind) for kind in known},
         dimensions=None if dimensions is None else frozenset(dimensions),
     )
     errors: list[LocatedError] = []

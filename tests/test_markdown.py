@@ -1,0 +1,111 @@
+"""Markdown rendering, sanitising, and directives located and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from conftest import ProjectFactory
+
+from cxsite.directives import Directive
+from cxsite.markdown import render_markdown
+from cxsite.project import load_project
+
+
+def plain(directive: Directive) -> str:
+    return f'<span class="chip">{directive.name}:{directive.arg("touchpoint")}</span>'
+
+
+def test_commonmark_plus_extensions() -> None:
+    body = (
+        "## Who does what\n\n| Step | Owner |\n|---|--:|\n| 1 | Billing |\n\n"
+        '- [x] done\n- [ ] open\n\n!!! warning "Careful"\n    Body.\n\nA note[^n].\n\n[^n]: Text.\n'
+    )
+    result = render_markdown(body, plain)
+    assert '<h2 id="who-does-what">Who does what</h2>' in result.html
+    assert '<td style="text-align:right">Billing</td>' in result.html
+    assert 'type="checkbox"' in result.html and 'checked="checked"' in result.html
+    assert '<div class="admonition warning">' in result.html
+    assert 'class="footnotes"' in result.html
+    assert result.headings == ((2, "who-does-what", "Who does what"),)
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        '<a href="javascript:alert(1)">x</a>',
+        "[x](javascript:alert(1))",
+        '<a href="vbscript:msgbox(1)">x</a>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<div style="background:url(javascript:alert(1))">x</div>',
+        "<svg onload=alert(1)>",
+        '<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>',
+        "<object data=x></object>",
+    ],
+)
+def test_raw_html_is_sanitised(attack: str) -> None:
+    html = render_markdown(f"Hello {attack} there\n", plain).html.lower()
+    forbidden = ["<script", " onerror=", 'href="javascript:', 'href="vbscript:', "<iframe"]
+    forbidden += [" onload=", 'href="data:', "<object", "style=", "<svg"]
+    for bad in forbidden:
+        assert bad not in html
+
+
+def test_external_links_get_noopener_internal_do_not() -> None:
+    html = render_markdown("[a](https://example.com) [b](../touchpoints/x.html)\n", plain).html
+    assert '<a href="https://example.com" rel="noopener noreferrer">a</a>' in html
+    assert '<a href="../touchpoints/x.html">b</a>' in html
+
+
+def test_directives_render_inline_and_as_blocks_but_not_in_code() -> None:
+    body = (
+        'Now {{< score touchpoint="a" >}} today.\n\n{{< trend touchpoint="b" >}}\n\n'
+        '```\n{{< score touchpoint="c" >}}\n```\n'
+    )
+    result = render_markdown(body, plain)
+    assert '<p>Now <span class="chip">score:a</span> today.</p>' in result.html
+    assert '<span class="chip">trend:b</span>' in result.html
+    assert '<p><span class="chip">trend' not in result.html  # a block, not wrapped in <p>
+    assert "score:c" not in result.html and "{{&lt; score" in result.html
+    assert [(d.line, d.col) for d in result.directives if isinstance(d, Directive)] == [
+        (1, 5),
+        (3, 1),
+    ]
+
+
+def test_directive_errors_are_located_in_the_file(make_project: ProjectFactory) -> None:
+    root = make_project()
+    path = root / "content" / "playbooks" / "billing-trust.md"
+    path.write_text(
+        path.read_text()
+        + '\nWait: {{< score touchpoint="suport-call" dimension="speed" >}}\n\n'
+        + '{{< chart journey="pay-a-bill" >}}\n{{< table journey="pay-a-bill" colour="red" >}}\n'
+        + '{{< score stage="pay-a-bill/query" period="2025-13" >}} {{< score touchpoint="x"\n'
+    )
+    _, diagnostics = load_project(root, dt.date(2026, 1, 1))
+    found = [(e.line, e.col, e.message, e.hint) for e in diagnostics.errors]
+    lines = path.read_text().splitlines()
+    wait = next(i for i, line in enumerate(lines, 1) if line.startswith("Wait:"))
+    assert found == [
+        (wait, 7, "unknown dimension `speed`", ""),
+        (wait, 7, "unknown touchpoint `suport-call`", "did you mean `support-call`?"),
+        (wait + 2, 1, "unknown directive `chart`", ""),
+        (
+            wait + 3,
+            1,
+            "unknown argument `colour` for `table`",
+            "allowed: department, journey, touchpoint",
+        ),
+        (wait + 4, 1, "period `2025-13` is not YYYY-MM or `latest`", ""),
+        (wait + 4, 57, "directive is not closed with `>}}`", ""),
+    ]
+
+
+def test_example_directives_are_valid() -> None:
+    from conftest import REPO
+
+    _, diagnostics = load_project(Path(REPO))
+    assert diagnostics.errors == []
