@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -12,7 +13,7 @@ from cxsite.load.measurements import measurement_partials
 from cxsite.project import Project, load_project
 from cxsite.render import render_site
 from cxsite.scoring.engine import Scores, score_project
-from cxsite.theme import theme_assets, theme_environment
+from cxsite.theme import theme_assets, theme_environment, vendor_assets
 from cxsite.write import UnsafeOutputError, write_site
 
 
@@ -35,6 +36,15 @@ def analyse(root: Path, today: dt.date | None = None) -> Analysis:
     if diagnostics.errors:
         return Analysis(project, None, diagnostics)
     return Analysis(project, score_project(project, partials, measures), diagnostics)
+
+
+def build_date(latest_period: str | None) -> str:
+    """The one date a build shows (RFC 3339): SOURCE_DATE_EPOCH, else the latest period."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{latest_period or '1970-01'}-01T00:00:00Z"
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,8 @@ def build(
     if base_url is not None:
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
-    files = render_site(project, scores, env, theme_assets(root, project.config.theme))
+    assets = {**theme_assets(root, project.config.theme), **vendor_assets()}
+    files = render_site(project, scores, env, assets, updated=build_date(scores.latest_period))
     try:
         write_site(files, output, root)
     except (UnsafeOutputError, OSError) as exc:

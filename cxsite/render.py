@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import jinja2
 
@@ -11,86 +10,99 @@ from cxsite import __version__
 from cxsite.project import Project
 from cxsite.scoring.engine import Scores
 from cxsite.scoring.export import scores_csv, scores_json
+from cxsite.site import insights, urls
+from cxsite.site.directive_views import DirectiveRenderer
+from cxsite.site.feeds import atom_feed, search_index, sitemap
+from cxsite.site.pages import NAV, PageSpec, SiteBuilder
+from cxsite.site.scoreindex import ScoreIndex
+from cxsite.site.views import Link
 
-
-@dataclass(frozen=True)
-class Listing:
-    """One section of the index page: a kind and the names of its items."""
-
-    title: str
-    items: tuple[tuple[str, str], ...]  # (id, display name)
-
-
-def index_listings(project: Project) -> tuple[Listing, ...]:
-    """What was loaded, kind by kind, for the index page."""
-    return (
-        Listing("Dimensions", tuple((d.id, d.name) for d in project.dimensions.values())),
-        Listing("Departments", tuple((d.id, d.name) for d in project.departments.values())),
-        Listing("Personas", tuple((p.id, p.name) for p in project.personas.values())),
-        Listing("Journeys", tuple((j.id, j.name) for j in project.journeys.values())),
-        Listing("Touchpoints", tuple((t.id, t.name) for t in project.touchpoints.values())),
-        Listing("Playbooks", tuple((p.id, p.meta.title) for p in project.playbooks.values())),
-        Listing("Pages", tuple((p.id, p.title) for p in project.pages.values())),
-    )
-
-
-@dataclass(frozen=True)
-class ScoreCell:
-    """One score as shown: the same 2-decimal text as scores.csv, and its status in words."""
-
-    score: str
-    status: str
-    low_sample: bool
-
-
-@dataclass(frozen=True)
-class ScoreRow:
-    """A line of the latest-scores table: an item and its score per dimension (or None)."""
-
-    level: str
-    id: str
-    name: str
-    cells: tuple[ScoreCell | None, ...]
-
-
-def latest_score_rows(project: Project, scores: Scores) -> tuple[ScoreRow, ...]:
-    """Overall and journey scores of the latest period, `all` first, then each dimension."""
-    period = scores.latest_period
-    if period is None:
-        return ()
-    table = scores.table[scores.table["period"] == period]
-    wanted = table[table["level"].isin(["overall", "journey"])]
-    cells = {
-        (r["level"], r["id"], r["dimension"]): ScoreCell(
-            f"{r['score']:.2f}", str(r["status"]), bool(r["low_sample"])
-        )
-        for r in wanted.to_dict("records")
-    }
-    dimensions = ["all", *project.dimensions]
-    items = [("overall", "overall", "All journeys")] + [
-        ("journey", j.id, j.name) for j in project.journeys.values()
-    ]
-    return tuple(
-        ScoreRow(level, item_id, name, tuple(cells.get((level, item_id, d)) for d in dimensions))
-        for level, item_id, name in items
-    )
+SEARCH_TEXT_LIMIT = 4000
 
 
 def render_site(
-    project: Project, scores: Scores, env: jinja2.Environment, assets: Mapping[str, bytes]
+    project: Project,
+    scores: Scores,
+    env: jinja2.Environment,
+    assets: Mapping[str, bytes],
+    *,
+    updated: str,
 ) -> dict[str, bytes]:
-    """Every output file of the site, keyed by its path relative to the output root."""
+    """Every output file of the site, keyed by its path relative to the output root.
+
+    `updated` (RFC 3339) is the one date the site shows: SOURCE_DATE_EPOCH or the data's
+    latest period, so that the same input always gives the same bytes.
+    """
+    index = ScoreIndex(scores)
+    builder = SiteBuilder(project, index, DirectiveRenderer(project, index, env))
+    pages = builder.pages()
     files = {f"assets/{path}": data for path, data in assets.items()}
+    for page in pages:
+        files[page.path] = _render_page(env, project, index, page).encode("utf-8")
     files["data/scores.csv"] = scores_csv(scores)
     files["data/scores.json"] = scores_json(scores)
-    page = env.get_template("index.html").render(
-        title=project.config.title,
-        listings=index_listings(project),
-        period=scores.latest_period,
-        dimension_names=["All", *(d.name for d in project.dimensions.values())],
-        score_rows=latest_score_rows(project, scores),
-        root="",
-        version=__version__,
+    files["assets/search-index.js"] = search_index(
+        [
+            {
+                "title": p.title,
+                "url": p.path,
+                "kind": p.kind,
+                "text": p.search_text[:SEARCH_TEXT_LIMIT],
+            }
+            for p in pages
+            if p.kind not in ("error", "search", "listing")
+        ]
     )
-    files["index.html"] = page.encode("utf-8")
+    link_of = {
+        (kind, item_id): urls.page_path(kind, item_id)
+        for kind, ids in (
+            ("touchpoint", project.touchpoints),
+            ("journey", project.journeys),
+            ("department", project.departments),
+            ("persona", project.personas),
+        )
+        for item_id in ids
+    }
+    link_of.update(
+        {
+            ("stage", f"{j.id}/{s.id}"): urls.page_path("journey", j.id)
+            for j in project.journeys.values()
+            for s in j.stages
+        }
+    )
+    link_of[("overall", "overall")] = "index.html"
+    base_url = project.config.base_url
+    files["feed.xml"] = atom_feed(
+        project.config.title,
+        base_url,
+        updated,
+        insights.status_changes(index),
+        builder.namer,
+        link_of,
+    )
+    files["sitemap.xml"] = sitemap(base_url, [p.path for p in pages if p.kind != "error"])
     return dict(sorted(files.items()))
+
+
+def _render_page(
+    env: jinja2.Environment, project: Project, index: ScoreIndex, page: PageSpec
+) -> str:
+    root = urls.root_of(page.path)
+    section = page.path.split("/")[0] + "/index.html" if "/" in page.path else page.path
+    nav = [
+        {"text": text, "href": href, "current": href in (page.path, section)} for text, href in NAV
+    ]
+    context = {
+        "root": root,
+        "nav": nav,
+        "site_title": project.config.title,
+        "page_title": page.title,
+        "version": __version__,
+        "period": index.latest,
+        "kind": page.kind,
+        **page.context,
+    }
+    return env.get_template(page.template).render(context)
+
+
+__all__ = ["render_site", "Link"]

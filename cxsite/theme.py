@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -44,6 +45,18 @@ def theme_assets(root: Path, theme: str | None) -> dict[str, bytes]:
                 if path.is_file()
             )
     return dict(sorted(assets.items()))
+
+
+@lru_cache(maxsize=1)
+def _vega_bundle() -> bytes:
+    import vl_convert
+
+    return str(vl_convert.javascript_bundle()).encode("utf-8")
+
+
+def vendor_assets() -> dict[str, bytes]:
+    """Vega, Vega-Lite and vega-embed in one script, from the vl-convert-python package."""
+    return {"vendor/vega-bundle.js": _vega_bundle()}
 
 
 def _walk(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:

@@ -35,7 +35,8 @@ class Scores:
     """Every score: one row per level, id, dimension and period, plus persona breakdowns."""
 
     table: pd.DataFrame
-    persona_touchpoints: pd.DataFrame  # touchpoint scores as each persona experiences them
+    # touchpoint, stage and journey scores as each persona experiences them
+    persona_touchpoints: pd.DataFrame
     periods: tuple[str, ...]
 
     @property
@@ -56,17 +57,9 @@ def score_project(
     if not frames:
         breakdown = pd.DataFrame(columns=["persona", *MEMBER_COLUMNS])
         return Scores(pd.DataFrame(columns=TABLE_COLUMNS), breakdown, ())
-    table = pd.concat(frames, ignore_index=True)
-    for column in NUMERIC_COLUMNS:
-        table[column] = (
-            pd.to_numeric(table[column]).astype("float64") if column in table else np.nan
-        )
-    # Roll-ups have no interval of their own: score ± 1.96·se (delta-method se).
-    normal_low = (table["score"] - Z95 * table["se"]).clip(0, 100)
-    normal_high = (table["score"] + Z95 * table["se"]).clip(0, 100)
-    table["ci_low"] = table["ci_low"].fillna(normal_low)
-    table["ci_high"] = table["ci_high"].fillna(normal_high)
-    table = add_status_and_gaps(table, project, settings)
+    table = add_status_and_gaps(_complete(pd.concat(frames, ignore_index=True)), project, settings)
+    if len(persona_touchpoints):
+        persona_touchpoints = add_status_and_gaps(_complete(persona_touchpoints), project, settings)
     table = add_changes(table)
     order = {level: index for index, level in enumerate(LEVELS)}
     table = table.assign(_level=table["level"].map(order))
@@ -74,6 +67,23 @@ def score_project(
     table = table.drop(columns="_level").reset_index(drop=True)[TABLE_COLUMNS]
     periods = tuple(sorted(table["period"].unique())) if len(table) else ()
     return Scores(table, persona_touchpoints, periods)
+
+
+def _complete(table: pd.DataFrame) -> pd.DataFrame:
+    """Numeric columns as floats, and an interval for every row.
+
+    Roll-ups have no interval of their own: score ± 1.96·se (delta-method se).
+    """
+    table = table.copy()
+    for column in NUMERIC_COLUMNS:
+        table[column] = (
+            pd.to_numeric(table[column]).astype("float64") if column in table else np.nan
+        )
+    normal_low = (table["score"] - Z95 * table["se"]).clip(0, 100)
+    normal_high = (table["score"] + Z95 * table["se"]).clip(0, 100)
+    table["ci_low"] = table["ci_low"].fillna(normal_low)
+    table["ci_high"] = table["ci_high"].fillna(normal_high)
+    return table
 
 
 def _touchpoint_scores(
@@ -175,9 +185,11 @@ def _persona_scores(
         touchpoints = _touchpoint_scores(project, own, measures, settings)
         if touchpoints.empty:
             continue
-        breakdowns.append(touchpoints.assign(persona=persona.id))
         stages = _rollup(touchpoints, _stage_links(project), "stage", settings)
         journeys = _rollup(stages, _journey_links(project), "journey", settings)
+        breakdowns.extend(
+            frame.assign(persona=persona.id) for frame in (touchpoints, stages, journeys)
+        )
         links = _links(
             [
                 (persona.id, j.id, j.weight)

@@ -81,8 +81,10 @@ def scores_json(scores: Scores, table: pd.DataFrame | None = None) -> bytes:
         "latest_period": scores.latest_period,
         "scores": _records(scores.table if table is None else table, JSON_FIELDS),
         "persona_touchpoints": _records(
-            scores.persona_touchpoints.sort_values(["persona", "id", "dimension", "period"]),
-            ["persona", "id", "dimension", "period", "score", "n", "se"],
+            scores.persona_touchpoints.sort_values(
+                ["persona", "level", "id", "dimension", "period"]
+            ),
+            ["persona", "level", "id", "dimension", "period", "score", "n", "se"],
         ),
     }
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)

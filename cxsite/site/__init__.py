@@ -1,0 +1,1 @@
+"""The site: view data built from the model and the scores, ready for templates to display."""

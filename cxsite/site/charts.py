@@ -1,0 +1,123 @@
+"""Vega-Lite chart specs. Each kind of chart is built once with altair (its data left as a
+named dataset); a chart on a page is that template plus its own rows, so no page pays for
+altair. Every chart also carries its data as a table for readers without JavaScript."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup
+
+DATA = "values"
+# Okabe–Ito: distinguishable with every common colour-vision deficiency.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as placed on a page: id, spec, a caption and its data as a table.
+
+    `spec` is JSON made safe to sit inside a <script type="application/json"> element.
+    """
+
+    id: str
+    spec: Markup
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def _altair() -> Any:
+    import altair as alt  # imported only when the first chart template is built
+
+    return alt
+
+
+@cache
+def _template(kind: str) -> str:
+    alt = _altair()
+    data = alt.NamedData(DATA)
+    period = alt.X("period:O", title="Month", axis=alt.Axis(labelAngle=-45))
+    score_axis = alt.Scale(domain=[0, 100])
+    if kind == "trend":
+        base = alt.Chart(data).encode(
+            x=period, color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE))
+        )
+        band = base.mark_area(opacity=0.15).encode(
+            y=alt.Y("low:Q", scale=score_axis, title="Score"), y2="high:Q"
+        )
+        line = base.mark_line(point=True).encode(
+            y=alt.Y("score:Q", scale=score_axis),
+            tooltip=["series:N", "period:O", "score:Q", "low:Q", "high:Q", "n:Q", "status:N"],
+        )
+        marks = (
+            base.mark_point(shape="triangle-down", size=120, filled=True, color="#D55E00")
+            .encode(y="score:Q")
+            .transform_filter("datum.significant")
+        )
+        chart = alt.layer(band, line, marks).properties(width="container", height=220)
+    elif kind == "curve":
+        base = alt.Chart(data).encode(
+            x=alt.X("stage:N", sort=None, title="Stage", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("score:Q", scale=score_axis, title="Score"),
+        )
+        chart = alt.layer(
+            base.mark_line(point=True, color=PALETTE[0]).encode(
+                tooltip=["stage:N", "score:Q", "status:N"]
+            ),
+            base.mark_text(dy=-12).encode(text=alt.Text("score:Q", format=".1f")),
+        ).properties(width="container", height=220)
+    elif kind == "quadrants":
+        points = alt.Chart(data).encode(
+            x=alt.X("importance:Q", scale=alt.Scale(domain=[0.5, 5.5]), title="Importance (1–5)"),
+            y=alt.Y("score:Q", scale=score_axis, title="Score"),
+        )
+        chart = alt.layer(
+            points.mark_circle(size=90, opacity=0.85).encode(
+                color=alt.Color("quadrant:N", scale=alt.Scale(range=PALETTE), title="Quadrant"),
+                tooltip=["name:N", "importance:Q", "score:Q", "quadrant:N"],
+            ),
+            points.mark_text(align="left", dx=7, fontSize=10).encode(text="name:N"),
+            alt.Chart(data).mark_rule(strokeDash=[4, 4], color="#666").encode(y="green:Q"),
+            alt.Chart(data).mark_rule(strokeDash=[4, 4], color="#666").encode(x=alt.datum(3.5)),
+        ).properties(width="container", height=320)
+    else:  # pragma: no cover - a programming error
+        raise ValueError(kind)
+    return json.dumps(chart.to_dict(), sort_keys=True)
+
+
+def chart(
+    kind: str,
+    chart_id: str,
+    caption: str,
+    values: Sequence[dict[str, Any]],
+    columns: Sequence[tuple[str, str]],
+) -> Chart:
+    """A chart of `kind` with its rows; `columns` (key, heading) shape the fallback table."""
+    spec = json.loads(_template(kind))
+    spec["datasets"] = {DATA: list(values)}
+    rows = tuple(tuple(_cell(value.get(key)) for key, _ in columns) for value in values)
+    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    # `<`, `>` and `&` escaped so no value can close the script element it sits in.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Chart(
+        chart_id,
+        Markup(text),  # noqa: S704 - escaped above for a script element
+        caption,
+        tuple(heading for _, heading in columns),
+        rows,
+    )
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)

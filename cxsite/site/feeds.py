@@ -1,0 +1,80 @@
+"""The Atom feed of status changes, the sitemap and the offline search index."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape, quoteattr
+
+from cxsite.site.insights import StatusChange
+from cxsite.site.views import Namer
+
+
+def absolute(base_url: str | None, path: str) -> str:
+    """`path` against the site's base URL when there is one; else left relative."""
+    if not base_url:
+        return path
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", path)
+
+
+def atom_feed(
+    title: str,
+    base_url: str | None,
+    updated: str,
+    changes: Sequence[StatusChange],
+    namer: Namer,
+    link_of: dict[tuple[str, str], str],
+) -> bytes:
+    """An Atom feed with one entry per status change in the latest period."""
+    feed_id = absolute(base_url, "feed.xml") if base_url else "urn:cxsite:feed"
+    entries = []
+    for change in changes:
+        kind = change.level
+        name = (
+            namer.name(kind, change.id) if kind != "persona" else namer.name("persona", change.id)
+        )
+        dimension = namer.dimension_name(change.dimension)
+        verb = "worsened" if change.worse else "improved"
+        summary = (
+            f"{name} ({kind}, {dimension}) {verb} from {change.before.label} "
+            f"({change.before.text}) to {change.now.label} ({change.now.text}) in {change.now.period}."
+        )
+        href = absolute(base_url, link_of[(kind, change.id)])
+        entry_id = f"{feed_id}#{change.now.period}/{kind}/{change.id}/{change.dimension}"
+        entries.append(
+            "<entry>"
+            f"<title>{escape(f'{name}: {dimension} {verb} to {change.now.label}')}</title>"
+            f"<id>{escape(entry_id)}</id>"
+            f"<link href={quoteattr(href)}/>"
+            f"<updated>{updated}</updated>"
+            f"<summary>{escape(summary)}</summary>"
+            "</entry>"
+        )
+    self_link = absolute(base_url, "feed.xml")
+    document = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>{escape(title)}: status changes</title>"
+        f"<id>{escape(feed_id)}</id>"
+        f'<link rel="self" href={quoteattr(self_link)}/>'
+        f"<link href={quoteattr(absolute(base_url, 'changes.html'))}/>"
+        f"<updated>{updated}</updated>"
+        f"<author><name>{escape(title)}</name></author>" + "".join(entries) + "</feed>\n"
+    )
+    return document.encode("utf-8")
+
+
+def sitemap(base_url: str | None, paths: Sequence[str]) -> bytes:
+    """Every page, absolute where a base URL is configured."""
+    urls = "".join(f"<url><loc>{escape(absolute(base_url, p))}</loc></url>" for p in sorted(paths))
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    ).encode()
+
+
+def search_index(documents: Sequence[dict[str, str]]) -> bytes:
+    """A script defining `window.CX_SEARCH`: loads from file:// where fetched JSON cannot."""
+    text = json.dumps(list(documents), ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    return f"window.CX_SEARCH={text};\n".encode()

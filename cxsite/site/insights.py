@@ -1,0 +1,189 @@
+"""What the scores mean for people: firing playbooks, what needs attention, blind spots,
+importance–performance quadrants, hand-offs and status changes. Pure functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cxsite.model import ALL, Playbook
+from cxsite.project import Project
+from cxsite.site.scoreindex import ScoreIndex, ScoreView
+
+STATUS_RANK = {"green": 0, "amber": 1, "red": 2}
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A playbook trigger met in the latest period by one touchpoint on one dimension."""
+
+    playbook: Playbook
+    touchpoint: str
+    dimension: str
+    score: ScoreView
+
+
+def firing_triggers(project: Project, index: ScoreIndex, playbook: Playbook) -> list[Firing]:
+    """Where the playbook's trigger is met now: any of its touchpoints, on any of its
+    dimensions (or `all` when none are listed), in the latest period."""
+    trigger = playbook.meta.trigger
+    dimensions = playbook.meta.dimensions or (ALL,)
+    fired = []
+    for touchpoint in playbook.meta.touchpoints:
+        for dimension in dimensions:
+            score = index.get("touchpoint", touchpoint, dimension)
+            if score is None:
+                continue
+            if trigger.below is not None:
+                met = score.value < trigger.below
+            else:
+                met = STATUS_RANK[score.status] >= STATUS_RANK[str(trigger.status)]
+            if met:
+                fired.append(Firing(playbook, touchpoint, dimension, score))
+    return fired
+
+
+def playbooks_for(project: Project, touchpoint: str) -> list[Playbook]:
+    """The playbooks that cover a touchpoint, retired ones last."""
+    covering = [p for p in project.playbooks.values() if touchpoint in p.meta.touchpoints]
+    return sorted(covering, key=lambda p: (p.meta.status == "retired", p.meta.title))
+
+
+@dataclass(frozen=True)
+class Attention:
+    """A touchpoint that needs attention now, and why."""
+
+    touchpoint: str
+    dimension: str
+    score: ScoreView
+    reason: str  # "red" or "drop"
+    owner: str
+    playbooks: tuple[Playbook, ...]
+
+
+def needs_attention(project: Project, index: ScoreIndex) -> list[Attention]:
+    """Red touchpoint scores and significant drops in the latest period, worst first."""
+    found: list[Attention] = []
+    for touchpoint in project.touchpoints.values():
+        for dimension in (ALL, *project.dimensions):
+            score = index.get("touchpoint", touchpoint.id, dimension)
+            if score is None:
+                continue
+            drop = score.change_1 is not None and score.change_1 < 0 and score.change_1_significant
+            if score.status != "red" and not drop:
+                continue
+            active = tuple(
+                p for p in playbooks_for(project, touchpoint.id) if p.meta.status == "active"
+            )
+            found.append(
+                Attention(
+                    touchpoint.id,
+                    dimension,
+                    score,
+                    "red" if score.status == "red" else "drop",
+                    touchpoint.owner,
+                    active,
+                )
+            )
+    return sorted(
+        found, key=lambda a: (a.reason != "red", a.score.value, a.touchpoint, a.dimension)
+    )
+
+
+def blind_spots(project: Project, index: ScoreIndex) -> list[ScoreView]:
+    """Where the company rates itself well above what customers say, the widest gap first."""
+    spots = [
+        score
+        for touchpoint in project.touchpoints
+        for dimension in project.dimensions
+        if (score := index.get("touchpoint", touchpoint, dimension)) is not None
+        and score.blind_spot
+    ]
+    return sorted(spots, key=lambda s: (s.perception_gap or 0, s.id, s.dimension))
+
+
+QUADRANTS = {
+    (True, False): "Fix first",
+    (True, True): "Keep up",
+    (False, False): "Low priority",
+    (False, True): "Possible overkill",
+}
+
+
+@dataclass(frozen=True)
+class Positioned:
+    """A touchpoint on the importance–performance grid."""
+
+    touchpoint: str
+    importance: int
+    score: ScoreView
+    quadrant: str
+
+
+def importance_performance(project: Project, index: ScoreIndex, green: float) -> list[Positioned]:
+    """Each touchpoint's quadrant: important (4–5) or not, performing (≥ green) or not."""
+    placed = []
+    for touchpoint in project.touchpoints.values():
+        score = index.get("touchpoint", touchpoint.id, ALL)
+        if score is None:
+            continue
+        key = (touchpoint.importance >= 4, score.value >= green)
+        placed.append(Positioned(touchpoint.id, touchpoint.importance, score, QUADRANTS[key]))
+    order = list(QUADRANTS.values())
+    return sorted(placed, key=lambda p: (order.index(p.quadrant), p.score.value, p.touchpoint))
+
+
+@dataclass(frozen=True)
+class HandOff:
+    """Customers pass from one department's touchpoint to another's between two stages."""
+
+    journey: str
+    from_stage: str
+    to_stage: str
+    from_touchpoint: str
+    to_touchpoint: str
+    from_department: str
+    to_department: str
+
+
+def hand_offs(project: Project) -> list[HandOff]:
+    """Every change of owning department between consecutive stages of a journey."""
+    found = []
+    for journey in project.journeys.values():
+        for before, after in zip(journey.stages, journey.stages[1:], strict=False):
+            for left in before.touchpoints:
+                for right in after.touchpoints:
+                    a = project.touchpoints[left].owner
+                    b = project.touchpoints[right].owner
+                    if a != b:
+                        found.append(HandOff(journey.id, before.id, after.id, left, right, a, b))
+    return found
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """A status that changed between the previous period and the latest."""
+
+    level: str
+    id: str
+    dimension: str
+    before: ScoreView
+    now: ScoreView
+
+    @property
+    def worse(self) -> bool:
+        return STATUS_RANK[self.now.status] > STATUS_RANK[self.before.status]
+
+
+def status_changes(index: ScoreIndex) -> list[StatusChange]:
+    """Every row whose status differs from the previous period's, worsenings first."""
+    if index.previous is None:
+        return []
+    levels = ["overall", "journey", "stage", "department", "touchpoint", "persona"]
+    changes = []
+    for score in index.rows():
+        if score.period != index.latest or score.level not in levels:
+            continue
+        before = index.get(score.level, score.id, score.dimension, index.previous)
+        if before is not None and before.status != score.status:
+            changes.append(StatusChange(score.level, score.id, score.dimension, before, score))
+    return sorted(changes, key=lambda c: (not c.worse, levels.index(c.level), c.id, c.dimension))

@@ -1,0 +1,539 @@
+"""Every page of the site as (path, template, context), built from the project and scores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cxsite.markdown import render_markdown
+from cxsite.model import ALL
+from cxsite.project import Project
+from cxsite.site import insights, urls
+from cxsite.site.charts import chart
+from cxsite.site.directive_views import DirectiveRenderer
+from cxsite.site.scoreindex import ScoreIndex
+from cxsite.site.views import (
+    Link,
+    Namer,
+    chips,
+    curve_chart,
+    phases,
+    stage_views,
+    swimlanes,
+    touchpoint_card,
+    trend_chart,
+)
+
+NAV = (
+    ("Home", "index.html"),
+    ("Journeys", "journeys/index.html"),
+    ("Touchpoints", "touchpoints/index.html"),
+    ("Departments", "departments/index.html"),
+    ("Personas", "personas/index.html"),
+    ("Dimensions", "dimensions/index.html"),
+    ("Playbooks", "playbooks/index.html"),
+    ("Changes", "changes.html"),
+    ("Search", "search.html"),
+)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page to render: where it goes, with which template, showing what."""
+
+    path: str
+    template: str
+    title: str
+    context: dict[str, Any]
+    search_text: str = ""
+    kind: str = "page"
+
+
+class SiteBuilder:
+    """Builds the pages; holds the lookups every page shares."""
+
+    def __init__(
+        self, project: Project, index: ScoreIndex, directive_renderer: DirectiveRenderer
+    ) -> None:
+        self.project = project
+        self.index = index
+        self.namer = Namer(project)
+        self.directives = directive_renderer
+        self.green = project.config.scoring.thresholds.green
+        self.firing = {
+            playbook.id: insights.firing_triggers(project, index, playbook)
+            for playbook in project.playbooks.values()
+        }
+
+    def pages(self) -> list[PageSpec]:
+        project = self.project
+        pages = [self.home(), self.changes(), self.search()]
+        pages += [self.journey(j) for j in project.journeys]
+        pages += [self.touchpoint(t) for t in project.touchpoints]
+        pages += [self.department(d) for d in project.departments]
+        pages += [self.persona(p) for p in project.personas]
+        pages += [self.dimension(d) for d in project.dimensions]
+        pages += [self.playbook(p) for p in project.playbooks]
+        pages += [self.content_page(p) for p in project.pages]
+        pages += self.section_indexes()
+        pages.append(PageSpec("404.html", "404.html", "Page not found", {}, kind="error"))
+        return pages
+
+    # --- helpers -------------------------------------------------------------------
+
+    def link(self, kind: str, item_id: str) -> Link:
+        return self.namer.link(kind, item_id)
+
+    def firing_links(self, playbook_ids: list[str]) -> list[dict[str, Any]]:
+        return [
+            {"playbook": self.link("playbook", pid), "firing": self.firing[pid]}
+            for pid in playbook_ids
+            if self.firing[pid]
+        ]
+
+    # --- pages ---------------------------------------------------------------------
+
+    def home(self) -> PageSpec:
+        project, index = self.project, self.index
+        overall = index.get("overall", "overall")
+        dimensions = [
+            {
+                "name": d.name,
+                "description": d.description,
+                "link": self.link("dimension", d.id),
+                "score": index.get("overall", "overall", d.id),
+            }
+            for d in project.dimensions.values()
+        ]
+        heatmap = [
+            {"link": self.link("journey", j.id), "chips": chips(self.namer, index, "journey", j.id)}
+            for j in project.journeys.values()
+        ]
+        attention = [
+            {
+                "item": a,
+                "touchpoint": self.link("touchpoint", a.touchpoint),
+                "dimension": self.namer.dimension_name(a.dimension),
+                "owner": self.link("department", a.owner),
+                "playbooks": [self.link("playbook", p.id) for p in a.playbooks],
+            }
+            for a in insights.needs_attention(project, index)
+        ]
+        blind = [
+            {
+                "score": s,
+                "touchpoint": self.link("touchpoint", s.id),
+                "dimension": self.namer.dimension_name(s.dimension),
+            }
+            for s in insights.blind_spots(project, index)
+        ]
+        placed = insights.importance_performance(project, index, self.green)
+        quadrant_chart = (
+            chart(
+                "quadrants",
+                "chart-quadrants",
+                "Importance against score for every touchpoint (latest month)",
+                [
+                    {
+                        "name": self.namer.name("touchpoint", p.touchpoint),
+                        "importance": p.importance,
+                        "score": round(p.score.value, 2),
+                        "quadrant": p.quadrant,
+                        "green": self.green,
+                    }
+                    for p in placed
+                ],
+                (
+                    ("name", "Touchpoint"),
+                    ("importance", "Importance"),
+                    ("score", "Score"),
+                    ("quadrant", "Quadrant"),
+                ),
+            )
+            if placed
+            else None
+        )
+        quadrants = [
+            {
+                "name": name,
+                "members": [
+                    {"link": self.link("touchpoint", p.touchpoint), "item": p}
+                    for p in placed
+                    if p.quadrant == name
+                ],
+            }
+            for name in insights.QUADRANTS.values()
+        ]
+        trend = trend_chart(
+            "chart-overall",
+            "Overall score by month, with its 95% interval",
+            [("All journeys", index.series("overall", "overall"))],
+        )
+        context = {
+            "overall": overall,
+            "overall_trend": trend,
+            "dimensions": dimensions,
+            "dimension_labels": ["All", *(d.name for d in project.dimensions.values())],
+            "heatmap": heatmap,
+            "attention": attention,
+            "blind_spots": blind,
+            "quadrant_chart": quadrant_chart,
+            "quadrants": quadrants,
+            "firing": self.firing_links(list(project.playbooks)),
+        }
+        return PageSpec("index.html", "home.html", project.config.title, context, kind="home")
+
+    def journey(self, journey_id: str) -> PageSpec:
+        project, index = self.project, self.index
+        journey = project.journeys[journey_id]
+        stages = stage_views(self.namer, index, journey)
+        curve = curve_chart(
+            f"chart-curve-{journey.id}",
+            f"Experience curve of {journey.name}: stage scores in journey order",
+            stages,
+        )
+        handoffs = [h for h in insights.hand_offs(project) if h.journey == journey.id]
+        context = {
+            "journey": journey,
+            "score": index.get("journey", journey.id),
+            "chips": chips(self.namer, index, "journey", journey.id),
+            "personas": [self.link("persona", p) for p in journey.personas],
+            "persona_ids": list(journey.personas),
+            "phases": phases(stages),
+            "stages": stages,
+            "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
+            "lanes": swimlanes(self.namer, journey),
+            "curve": curve,
+            "handoffs": [
+                {
+                    "from": self.link("touchpoint", h.from_touchpoint),
+                    "to": self.link("touchpoint", h.to_touchpoint),
+                    "from_department": self.link("department", h.from_department),
+                    "to_department": self.link("department", h.to_department),
+                    "from_score": index.get("touchpoint", h.from_touchpoint),
+                    "to_score": index.get("touchpoint", h.to_touchpoint),
+                }
+                for h in handoffs
+            ],
+        }
+        path = urls.page_path("journey", journey.id)
+        return PageSpec(path, "journey.html", journey.name, context, journey.description, "journey")
+
+    def touchpoint(self, touchpoint_id: str) -> PageSpec:
+        project, index = self.project, self.index
+        touchpoint = project.touchpoints[touchpoint_id]
+        rows = []
+        for dimension, label in [(ALL, "All"), *self.namer.dimensions]:
+            target = touchpoint.targets.get(dimension)
+            rows.append(
+                {
+                    "dimension": label,
+                    "link": self.link("dimension", dimension) if dimension != ALL else None,
+                    "score": index.get("touchpoint", touchpoint.id, dimension),
+                    "target": None
+                    if target is None
+                    else (
+                        f"{target.target:g}"
+                        if target.unit == "score"
+                        else f"{target.target:g} {target.unit}"
+                    ),
+                    "expectation": touchpoint.expectations.get(dimension),
+                }
+            )
+        series = [
+            (label, index.series("touchpoint", touchpoint.id, dimension))
+            for dimension, label in [(ALL, "All"), *self.namer.dimensions]
+        ]
+        trend = trend_chart(
+            f"chart-trend-{touchpoint.id}",
+            f"Scores of {touchpoint.name} by month, with 95% intervals; triangles mark significant changes",
+            [s for s in series if s[1]],
+        )
+        personas = [
+            {
+                "link": self.link("persona", p),
+                "chips": chips(self.namer, index, "touchpoint", touchpoint.id, p),
+            }
+            for p in project.personas
+        ]
+        places = [
+            {"journey": self.link("journey", j.id), "stage": s.name}
+            for j in project.journeys.values()
+            for s in j.stages
+            if touchpoint.id in s.touchpoints
+        ]
+        playbooks = [
+            {
+                "link": self.link("playbook", p.id),
+                "playbook": p,
+                "firing": [f for f in self.firing[p.id] if f.touchpoint == touchpoint.id],
+            }
+            for p in insights.playbooks_for(project, touchpoint.id)
+        ]
+        context = {
+            "touchpoint": touchpoint,
+            "card": touchpoint_card(self.namer, index, touchpoint),
+            "owner": self.link("department", touchpoint.owner),
+            "supporting": [self.link("department", d) for d in touchpoint.supporting],
+            "rows": rows,
+            "trend": trend,
+            "perception": [
+                r for r in rows if r["score"] is not None and r["score"].internal is not None
+            ],
+            "personas": personas,
+            "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
+            "places": places,
+            "playbooks": playbooks,
+        }
+        path = urls.page_path("touchpoint", touchpoint.id)
+        return PageSpec(
+            path, "touchpoint.html", touchpoint.name, context, touchpoint.description, "touchpoint"
+        )
+
+    def department(self, department_id: str) -> PageSpec:
+        project, index = self.project, self.index
+        department = project.departments[department_id]
+        owned = [
+            touchpoint_card(self.namer, index, t)
+            for t in project.touchpoints.values()
+            if t.owner == department.id
+        ]
+        supported = [
+            touchpoint_card(self.namer, index, t)
+            for t in project.touchpoints.values()
+            if department.id in t.supporting
+        ]
+        handoffs = [
+            h
+            for h in insights.hand_offs(project)
+            if department.id in (h.from_department, h.to_department)
+        ]
+        involved = [
+            p.id
+            for p in project.playbooks.values()
+            if p.meta.owner == department.id or department.id in p.meta.departments
+        ]
+        context = {
+            "department": department,
+            "chips": chips(self.namer, index, "department", department.id),
+            "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
+            "owned": owned,
+            "supported": supported,
+            "handoffs": [
+                {
+                    "journey": self.link("journey", h.journey),
+                    "from": self.link("touchpoint", h.from_touchpoint),
+                    "to": self.link("touchpoint", h.to_touchpoint),
+                    "direction": "to" if h.from_department == department.id else "from",
+                    "other": self.link(
+                        "department",
+                        h.to_department
+                        if h.from_department == department.id
+                        else h.from_department,
+                    ),
+                    "from_score": index.get("touchpoint", h.from_touchpoint),
+                    "to_score": index.get("touchpoint", h.to_touchpoint),
+                }
+                for h in handoffs
+            ],
+            "playbooks": [self.link("playbook", p) for p in involved],
+            "firing": self.firing_links(involved),
+        }
+        path = urls.page_path("department", department.id)
+        return PageSpec(
+            path, "department.html", department.name, context, department.description, "department"
+        )
+
+    def persona(self, persona_id: str) -> PageSpec:
+        project, index = self.project, self.index
+        persona = project.personas[persona_id]
+        journeys = [
+            {
+                "link": self.link("journey", j.id),
+                "score": index.get(f"persona:{persona.id}:journey", j.id),
+                "everyone": index.get("journey", j.id),
+            }
+            for j in project.journeys.values()
+            if persona.id in j.personas
+        ]
+        expectations = [
+            {
+                "dimension": self.namer.dimension_name(d),
+                "score": index.get("persona", persona.id, d),
+                "expectation": persona.expectations.get(d),
+            }
+            for d in [ALL, *project.dimensions]
+        ]
+        context = {
+            "persona": persona,
+            "journeys": journeys,
+            "expectations": expectations,
+            "score": index.get("persona", persona.id),
+        }
+        text = " ".join(
+            [persona.segment, persona.personality, persona.quote, *persona.goals, *persona.pains]
+        )
+        return PageSpec(
+            urls.page_path("persona", persona.id),
+            "persona.html",
+            persona.name,
+            context,
+            text,
+            "persona",
+        )
+
+    def dimension(self, dimension_id: str) -> PageSpec:
+        project, index = self.project, self.index
+        dimension = project.dimensions[dimension_id]
+        ranked = sorted(
+            (
+                (score, t)
+                for t in project.touchpoints.values()
+                if (score := index.get("touchpoint", t.id, dimension.id)) is not None
+            ),
+            key=lambda pair: (pair[0].value, pair[1].id),
+        )
+        rows = [
+            {
+                "rank": i,
+                "link": self.link("touchpoint", t.id),
+                "score": s,
+                "owner": self.link("department", t.owner),
+            }
+            for i, (s, t) in enumerate(ranked, 1)
+        ]
+        missing = [
+            self.link("touchpoint", t.id)
+            for t in project.touchpoints.values()
+            if index.get("touchpoint", t.id, dimension.id) is None
+        ]
+        context = {
+            "dimension": dimension,
+            "rows": rows,
+            "missing": missing,
+            "score": index.get("overall", "overall", dimension.id),
+        }
+        return PageSpec(
+            urls.page_path("dimension", dimension.id),
+            "dimension.html",
+            dimension.name,
+            context,
+            dimension.description,
+            "dimension",
+        )
+
+    def playbook(self, playbook_id: str) -> PageSpec:
+        playbook = self.project.playbooks[playbook_id]
+        meta = playbook.meta
+        rendered = render_markdown(
+            playbook.body, self.directives.for_page(urls.page_path("playbook", playbook.id))
+        )
+        trigger = (
+            f"score below {meta.trigger.below:g}"
+            if meta.trigger.below is not None
+            else f"status {meta.trigger.status} or worse"
+        )
+        context = {
+            "playbook": playbook,
+            "meta": meta,
+            "owner": self.link("department", meta.owner),
+            "departments": [self.link("department", d) for d in meta.departments],
+            "touchpoints": [self.link("touchpoint", t) for t in meta.touchpoints],
+            "dimensions": [self.link("dimension", d) for d in meta.dimensions] or [Link("All", "")],
+            "trigger": trigger,
+            "firing": [
+                {
+                    "touchpoint": self.link("touchpoint", f.touchpoint),
+                    "dimension": self.namer.dimension_name(f.dimension),
+                    "score": f.score,
+                }
+                for f in self.firing[playbook.id]
+            ],
+            "body": rendered.html,
+            "headings": rendered.headings,
+        }
+        path = urls.page_path("playbook", playbook.id)
+        return PageSpec(path, "playbook.html", meta.title, context, rendered.text, "playbook")
+
+    def content_page(self, page_id: str) -> PageSpec:
+        page = self.project.pages[page_id]
+        path = urls.page_path("page", page.id)
+        rendered = render_markdown(page.body, self.directives.for_page(path))
+        return PageSpec(
+            path,
+            "page.html",
+            page.title,
+            {"page": page, "body": rendered.html},
+            rendered.text,
+            "page",
+        )
+
+    def changes(self) -> PageSpec:
+        changes = [
+            {
+                "change": c,
+                "link": self.link(c.level if c.level != "stage" else "stage", c.id),
+                "level": c.level,
+                "dimension": self.namer.dimension_name(c.dimension),
+            }
+            for c in insights.status_changes(self.index)
+        ]
+        context = {"changes": changes, "previous": self.index.previous}
+        return PageSpec("changes.html", "changes.html", "What changed", context, kind="changes")
+
+    def search(self) -> PageSpec:
+        return PageSpec("search.html", "search.html", "Search", {}, kind="search")
+
+    def section_indexes(self) -> list[PageSpec]:
+        project, index = self.project, self.index
+        labels = ["All", *(name for _, name in self.namer.dimensions)]
+
+        def listing(kind: str, ids: list[str], title: str, level: str | None = None) -> PageSpec:
+            items = [
+                {
+                    "link": self.link(kind, i),
+                    "chips": chips(self.namer, index, level, i) if level else (),
+                }
+                for i in ids
+            ]
+            context = {
+                "items": items,
+                "dimension_labels": labels,
+                "show_scores": level is not None,
+                "kind": kind,
+            }
+            return PageSpec(
+                urls.section_index(kind), "listing.html", title, context, kind="listing"
+            )
+
+        playbooks = [
+            {
+                "link": self.link("playbook", p.id),
+                "playbook": p,
+                "owner": self.link("department", p.meta.owner),
+                "departments": sorted({p.meta.owner, *p.meta.departments}),
+                "touchpoints": [self.link("touchpoint", t) for t in p.meta.touchpoints],
+                "touchpoint_ids": list(p.meta.touchpoints),
+                "firing": bool(self.firing[p.id]),
+            }
+            for p in sorted(project.playbooks.values(), key=lambda p: p.meta.title)
+        ]
+        playbook_index = PageSpec(
+            "playbooks/index.html",
+            "playbooks.html",
+            "Playbooks",
+            {
+                "playbooks": playbooks,
+                "departments": [(d, self.namer.name("department", d)) for d in project.departments],
+                "touchpoints": [(t, self.namer.name("touchpoint", t)) for t in project.touchpoints],
+            },
+            kind="listing",
+        )
+        return [
+            listing("journey", list(project.journeys), "Journeys", "journey"),
+            listing("touchpoint", list(project.touchpoints), "Touchpoints", "touchpoint"),
+            listing("department", list(project.departments), "Departments", "department"),
+            listing("persona", list(project.personas), "Personas", "persona"),
+            listing("dimension", list(project.dimensions), "Dimensions"),
+            playbook_index,
+        ]

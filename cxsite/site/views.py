@@ -1,0 +1,227 @@
+"""View data for templates: names, links, scores and charts, all decided here, not in Jinja."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cxsite.model import ALL, Journey, Touchpoint
+from cxsite.project import Project
+from cxsite.site import urls
+from cxsite.site.charts import Chart, chart
+from cxsite.site.scoreindex import ScoreIndex, ScoreView
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str  # from the site root; templates prefix it with `root`
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A score chip: which dimension, and the score (None: no data)."""
+
+    dimension: str
+    label: str
+    score: ScoreView | None
+
+
+@dataclass(frozen=True)
+class TouchpointCard:
+    link: Link
+    channel: str
+    mode: str
+    owner: Link
+    chips: tuple[Chip, ...]
+    playbooks: tuple[Link, ...]
+    persona_chips: dict[str, tuple[Chip, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StageView:
+    id: str
+    name: str
+    phase: str
+    score: ScoreView | None
+    touchpoints: tuple[TouchpointCard, ...]
+    persona_scores: dict[str, ScoreView | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Lane:
+    """A department's swimlane: per stage, the touchpoints it owns or supports there."""
+
+    department: Link
+    cells: tuple[tuple[tuple[Link, str], ...], ...]  # per stage: (touchpoint, "owns"/"supports")
+
+
+class Namer:
+    """Names and links of every item, and the project's dimensions in order."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.dimensions = [(d.id, d.name) for d in project.dimensions.values()]
+
+    def link(self, kind: str, item_id: str) -> Link:
+        return Link(self.name(kind, item_id), urls.page_path(kind, item_id))
+
+    def name(self, kind: str, item_id: str) -> str:
+        project = self.project
+        if kind == "stage":
+            journey_id, stage_id = item_id.split("/")
+            journey = project.journeys[journey_id]
+            stage = next(s for s in journey.stages if s.id == stage_id)
+            return f"{journey.name}: {stage.name}"
+        tables = {
+            "journey": project.journeys,
+            "touchpoint": project.touchpoints,
+            "department": project.departments,
+            "persona": project.personas,
+            "dimension": project.dimensions,
+        }
+        if kind == "overall":
+            return "All journeys"
+        if kind == "playbook":
+            return project.playbooks[item_id].meta.title
+        if kind == "page":
+            return project.pages[item_id].title
+        if kind == "dimension" and item_id == ALL:
+            return "All dimensions"
+        return str(getattr(tables[kind][item_id], "name", item_id))
+
+    def dimension_name(self, dimension: str) -> str:
+        return "All" if dimension == ALL else self.project.dimensions[dimension].name
+
+
+def chips(
+    namer: Namer, index: ScoreIndex, level: str, item_id: str, persona: str | None = None
+) -> tuple[Chip, ...]:
+    """A chip for `all` and each dimension of an item in the latest period."""
+    result = []
+    for dimension, label in [(ALL, "All"), *namer.dimensions]:
+        if persona is None:
+            score = index.get(level, item_id, dimension)
+        else:
+            score = index.get(f"persona:{persona}:{level}", item_id, dimension)
+        result.append(Chip(dimension, label, score))
+    return tuple(result)
+
+
+def touchpoint_card(
+    namer: Namer, index: ScoreIndex, touchpoint: Touchpoint, personas: tuple[str, ...] = ()
+) -> TouchpointCard:
+    project = namer.project
+    playbooks = tuple(
+        namer.link("playbook", p.id)
+        for p in project.playbooks.values()
+        if touchpoint.id in p.meta.touchpoints and p.meta.status != "retired"
+    )
+    return TouchpointCard(
+        link=namer.link("touchpoint", touchpoint.id),
+        channel=touchpoint.channel,
+        mode=touchpoint.mode,
+        owner=namer.link("department", touchpoint.owner),
+        chips=chips(namer, index, "touchpoint", touchpoint.id),
+        playbooks=playbooks,
+        persona_chips={p: chips(namer, index, "touchpoint", touchpoint.id, p) for p in personas},
+    )
+
+
+def stage_views(namer: Namer, index: ScoreIndex, journey: Journey) -> tuple[StageView, ...]:
+    project = namer.project
+    return tuple(
+        StageView(
+            id=stage.id,
+            name=stage.name,
+            phase=stage.phase,
+            score=index.get("stage", f"{journey.id}/{stage.id}"),
+            touchpoints=tuple(
+                touchpoint_card(namer, index, project.touchpoints[t], journey.personas)
+                for t in stage.touchpoints
+            ),
+            persona_scores={
+                p: index.get(f"persona:{p}:stage", f"{journey.id}/{stage.id}")
+                for p in journey.personas
+            },
+        )
+        for stage in journey.stages
+    )
+
+
+def phases(stages: tuple[StageView, ...]) -> tuple[tuple[str, tuple[StageView, ...]], ...]:
+    """Consecutive stages grouped by phase, in journey order."""
+    groups: list[tuple[str, list[StageView]]] = []
+    for stage in stages:
+        label = "Pre-sale" if stage.phase == "pre-sale" else "Post-sale"
+        if groups and groups[-1][0] == label:
+            groups[-1][1].append(stage)
+        else:
+            groups.append((label, [stage]))
+    return tuple((label, tuple(members)) for label, members in groups)
+
+
+def swimlanes(namer: Namer, journey: Journey) -> tuple[Lane, ...]:
+    """One lane per department involved in the journey, owners first in order of appearance."""
+    project = namer.project
+    order: list[str] = []
+    for stage in journey.stages:
+        for touchpoint_id in stage.touchpoints:
+            touchpoint = project.touchpoints[touchpoint_id]
+            for department in (touchpoint.owner, *touchpoint.supporting):
+                if department not in order:
+                    order.append(department)
+    lanes = []
+    for department in order:
+        cells = []
+        for stage in journey.stages:
+            cell = []
+            for touchpoint_id in stage.touchpoints:
+                touchpoint = project.touchpoints[touchpoint_id]
+                if touchpoint.owner == department:
+                    cell.append((namer.link("touchpoint", touchpoint_id), "owns"))
+                elif department in touchpoint.supporting:
+                    cell.append((namer.link("touchpoint", touchpoint_id), "supports"))
+            cells.append(tuple(cell))
+        lanes.append(Lane(namer.link("department", department), tuple(cells)))
+    return tuple(lanes)
+
+
+TREND_COLUMNS = (
+    ("series", "Series"), ("period", "Month"), ("score", "Score"), ("low", "95% low"),
+    ("high", "95% high"), ("n", "n"), ("status", "Status"), ("significant", "Significant change"),
+)  # fmt: skip
+
+
+def trend_chart(
+    chart_id: str, caption: str, series: list[tuple[str, list[ScoreView]]]
+) -> Chart | None:
+    """A line per series with its 95% interval as a band; significant changes marked."""
+    values = [
+        {
+            "series": name,
+            "period": s.period,
+            "score": round(s.value, 2),
+            "low": None if s.ci_low is None else round(s.ci_low, 2),
+            "high": None if s.ci_high is None else round(s.ci_high, 2),
+            "n": s.n,
+            "status": s.status,
+            "significant": s.change_1_significant,
+        }
+        for name, points in series
+        for s in points
+    ]
+    if not values:
+        return None
+    return chart("trend", chart_id, caption, values, TREND_COLUMNS)
+
+
+def curve_chart(chart_id: str, caption: str, stages: tuple[StageView, ...]) -> Chart | None:
+    values = [
+        {"stage": s.name, "score": round(s.score.value, 2), "status": s.score.status}
+        for s in stages
+        if s.score is not None
+    ]
+    if not values:
+        return None
+    columns = (("stage", "Stage"), ("score", "Score"), ("status", "Status"))
+    return chart("curve", chart_id, caption, values, columns)
