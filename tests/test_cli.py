@@ -114,7 +114,10 @@ def test_build_writes_into_the_project_output(
     code, out, _ = run("--project", str(root), "build")
     assert code == 0, out
     index = (root / "output" / "index.html").read_text()
-    assert "Test Telecom" in index and "Billing trust recovery" in index and "Support call" in index
+    assert "<title>Test Telecom</title>" in index
+    playbooks = (root / "output" / "playbooks" / "index.html").read_text()
+    assert "Billing trust recovery" in playbooks
+    assert "Support call" in (root / "output" / "touchpoints" / "support-call.html").read_text()
     assert (root / "output" / MARKER).is_file()
     assert (root / "output" / "assets" / "cxsite.css").is_file()
     assert list(elsewhere.iterdir()) == []

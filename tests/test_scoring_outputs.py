@@ -200,45 +200,43 @@ def test_the_example_tells_its_story() -> None:
         assert series("touchpoint", "installation-visit", dimension, "blind_spot")["2026-10"]
 
 
-class _ScoreCells(HTMLParser):
-    """Collects (level, id, column index, score text, status text) from the scores table."""
+class _Chips(HTMLParser):
+    """Collects every score chip: its key, its scores.csv value and the text it shows."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.cells: list[tuple[str, str, int, str, str]] = []
-        self.row: tuple[str, str] | None = None
-        self.column = -1
-        self.capture: str | None = None
-        self.score = ""
+        self.chips: list[tuple[str, str, str]] = []
+        self.key: tuple[str, str] | None = None
+        self.in_value = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
-        if tag == "tr" and "data-level" in attributes:
-            self.row = (str(attributes["data-level"]), str(attributes["data-id"]))
-            self.column = -1
-        elif tag == "td" and self.row:
-            self.column += 1
-        elif tag == "span" and self.row and attributes.get("class") in ("score", "status"):
-            self.capture = attributes["class"]
+        if "data-key" in attributes:
+            self.key = (str(attributes["data-key"]), str(attributes["data-score"]))
+        self.in_value = attributes.get("class") == "chip-value" and self.key is not None
 
     def handle_data(self, data: str) -> None:
-        if self.capture == "score":
-            self.score = data
-        elif self.capture == "status" and self.row:
-            self.cells.append((*self.row, self.column, self.score, data))
-        self.capture = None
+        if self.in_value and self.key:
+            self.chips.append((*self.key, data))
+            self.key = None
+            self.in_value = False
 
 
 def test_every_number_on_the_site_equals_scores_csv(tmp_path: Path) -> None:
     result = build(REPO, tmp_path / "site")
     assert result.output is not None
     rows = list(csv.DictReader(io.StringIO((result.output / "data" / "scores.csv").read_text())))
-    latest = max(r["period"] for r in rows)
-    lookup = {(r["level"], r["id"], r["dimension"]): r for r in rows if r["period"] == latest}
-    parser = _ScoreCells()
-    parser.feed((result.output / "index.html").read_text())
-    dimensions = ["all", "trust", "value", "response_time", "service", "quality"]
-    assert len(parser.cells) >= 40
-    for level, item_id, column, score, status in parser.cells:
-        expected = lookup[(level, item_id, dimensions[column])]
-        assert (score, status) == (expected["score"], expected["status"])
+    lookup = {"|".join((r["level"], r["id"], r["dimension"], r["period"])): r["score"] for r in rows}
+    payload = json.loads((result.output / "data" / "scores.json").read_text())
+    for p in payload["persona_touchpoints"]:
+        key = "|".join((f"persona:{p['persona']}:{p['level']}", p["id"], p["dimension"], p["period"]))
+        lookup[key] = f"{p['score']:.2f}"
+    checked = 0
+    for page in result.output.rglob("*.html"):
+        parser = _Chips()
+        parser.feed(page.read_text())
+        for key, score, shown in parser.chips:
+            assert lookup[key] == score, (page, key)
+            assert shown == f"{float(score):.1f}", (page, key)
+            checked += 1
+    assert checked > 1000

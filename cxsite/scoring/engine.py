@@ -55,7 +55,7 @@ def score_project(
     levels.append(persona_levels)
     frames = [frame for frame in levels if len(frame)]
     if not frames:
-        breakdown = pd.DataFrame(columns=["persona", *MEMBER_COLUMNS])
+        breakdown = pd.DataFrame(columns=["persona", *TABLE_COLUMNS])
         return Scores(pd.DataFrame(columns=TABLE_COLUMNS), breakdown, ())
     table = add_status_and_gaps(_complete(pd.concat(frames, ignore_index=True)), project, settings)
     if len(persona_touchpoints):
@@ -204,5 +204,5 @@ def _persona_scores(
         else pd.DataFrame(columns=["level", *MEMBER_COLUMNS]),
         pd.concat(breakdowns, ignore_index=True)
         if breakdowns
-        else pd.DataFrame(columns=["persona", "level", *MEMBER_COLUMNS]),
+        else pd.DataFrame(columns=["persona", *TABLE_COLUMNS]),
     )

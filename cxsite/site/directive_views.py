@@ -54,7 +54,8 @@ class DirectiveRenderer:
             series = self.index.series(level, item_id, dimension)
             context["chart"] = trend_chart(
                 f"chart-{chart_id}",
-                f"{link.text}, {self.namer.dimension_name(dimension)}: score by month with 95% interval",
+                f"{link.text}, {self.namer.dimension_name(dimension)}: "
+                "score by month with 95% interval",
                 [(self.namer.dimension_name(dimension), series)],
             )
         else:

@@ -38,7 +38,8 @@ def atom_feed(
         verb = "worsened" if change.worse else "improved"
         summary = (
             f"{name} ({kind}, {dimension}) {verb} from {change.before.label} "
-            f"({change.before.text}) to {change.now.label} ({change.now.text}) in {change.now.period}."
+            f"({change.before.text}) to {change.now.label} ({change.now.text}) "
+            f"in {change.now.period}."
         )
         href = absolute(base_url, link_of[(kind, change.id)])
         entry_id = f"{feed_id}#{change.now.period}/{kind}/{change.id}/{change.dimension}"

@@ -15,6 +15,7 @@ from cxsite.site.scoreindex import ScoreIndex
 from cxsite.site.views import (
     Link,
     Namer,
+    ScorecardRow,
     chips,
     curve_chart,
     phases,
@@ -225,20 +226,16 @@ class SiteBuilder:
         rows = []
         for dimension, label in [(ALL, "All"), *self.namer.dimensions]:
             target = touchpoint.targets.get(dimension)
+            unit = "" if target is None or target.unit == "score" else f" {target.unit}"
+            target_text = "" if target is None else f"{target.target:g}{unit}"
             rows.append(
-                {
-                    "dimension": label,
-                    "link": self.link("dimension", dimension) if dimension != ALL else None,
-                    "score": index.get("touchpoint", touchpoint.id, dimension),
-                    "target": None
-                    if target is None
-                    else (
-                        f"{target.target:g}"
-                        if target.unit == "score"
-                        else f"{target.target:g} {target.unit}"
-                    ),
-                    "expectation": touchpoint.expectations.get(dimension),
-                }
+                ScorecardRow(
+                    dimension=label,
+                    link=self.link("dimension", dimension) if dimension != ALL else None,
+                    score=index.get("touchpoint", touchpoint.id, dimension),
+                    target=None if target is None else target_text,
+                    expectation=touchpoint.expectations.get(dimension),
+                )
             )
         series = [
             (label, index.series("touchpoint", touchpoint.id, dimension))
@@ -246,7 +243,8 @@ class SiteBuilder:
         ]
         trend = trend_chart(
             f"chart-trend-{touchpoint.id}",
-            f"Scores of {touchpoint.name} by month, with 95% intervals; triangles mark significant changes",
+            f"Scores of {touchpoint.name} by month, with 95% intervals; "
+            "triangles mark significant changes",
             [s for s in series if s[1]],
         )
         personas = [
@@ -277,9 +275,7 @@ class SiteBuilder:
             "supporting": [self.link("department", d) for d in touchpoint.supporting],
             "rows": rows,
             "trend": trend,
-            "perception": [
-                r for r in rows if r["score"] is not None and r["score"].internal is not None
-            ],
+            "perception": [r for r in rows if r.score is not None and r.score.internal is not None],
             "personas": personas,
             "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
             "places": places,

@@ -58,7 +58,8 @@ class ScoreView:
     def change_text(self) -> str:
         if self.change_1 is None:
             return ""
-        return f"{self.change_1:+.1f}"
+        text = f"{self.change_1:+.1f}"
+        return "±0.0" if text in ("+0.0", "-0.0") else text
 
     @property
     def interval_text(self) -> str:
@@ -109,15 +110,15 @@ class ScoreIndex:
         return self._rows.values()
 
 
-def _view(record: dict[str, Any]) -> ScoreView:
+def _view(record: dict[Any, Any]) -> ScoreView:
     return ScoreView(
         level=str(record.get("level")),
         id=str(record.get("id")),
         dimension=str(record.get("dimension")),
         period=str(record.get("period")),
-        value=float(record.get("score")),
+        value=float(record["score"]),
         csv=f"{record['score']:.2f}",
-        n=float(record.get("n")),
+        n=float(record["n"]),
         status=str(record.get("status")),
         low_sample=bool(record.get("low_sample")),
         ci_low=_number(record.get("ci_low")),

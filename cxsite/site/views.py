@@ -48,6 +48,17 @@ class StageView:
 
 
 @dataclass(frozen=True)
+class ScorecardRow:
+    """One dimension of a touchpoint scorecard."""
+
+    dimension: str
+    link: Link | None
+    score: ScoreView | None
+    target: str | None
+    expectation: float | None
+
+
+@dataclass(frozen=True)
 class Lane:
     """A department's swimlane: per stage, the touchpoints it owns or supports there."""
 
