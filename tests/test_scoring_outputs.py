@@ -226,10 +226,14 @@ def test_every_number_on_the_site_equals_scores_csv(tmp_path: Path) -> None:
     result = build(REPO, tmp_path / "site")
     assert result.output is not None
     rows = list(csv.DictReader(io.StringIO((result.output / "data" / "scores.csv").read_text())))
-    lookup = {"|".join((r["level"], r["id"], r["dimension"], r["period"])): r["score"] for r in rows}
+    lookup = {
+        "|".join((r["level"], r["id"], r["dimension"], r["period"])): r["score"] for r in rows
+    }
     payload = json.loads((result.output / "data" / "scores.json").read_text())
     for p in payload["persona_touchpoints"]:
-        key = "|".join((f"persona:{p['persona']}:{p['level']}", p["id"], p["dimension"], p["period"]))
+        key = "|".join(
+            (f"persona:{p['persona']}:{p['level']}", p["id"], p["dimension"], p["period"])
+        )
         lookup[key] = f"{p['score']:.2f}"
     checked = 0
     for page in result.output.rglob("*.html"):

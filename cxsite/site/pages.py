@@ -264,7 +264,11 @@ class SiteBuilder:
             {
                 "link": self.link("playbook", p.id),
                 "playbook": p,
-                "firing": [f for f in self.firing[p.id] if f.touchpoint == touchpoint.id],
+                "firing": [
+                    {"dimension": self.namer.dimension_name(f.dimension), "score": f.score}
+                    for f in self.firing[p.id]
+                    if f.touchpoint == touchpoint.id
+                ],
             }
             for p in insights.playbooks_for(project, touchpoint.id)
         ]

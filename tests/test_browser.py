@@ -1,0 +1,222 @@
+"""The built example in a real browser (Debian's chromium driven by Playwright): served from a
+sub-path over HTTP and opened from file://, no console errors, no request leaving the site."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import REPO
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from cxsite.build import build
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+KEY_PAGES = [
+    "index.html",
+    "journeys/fix-a-fault.html",
+    "touchpoints/support-call.html",
+    "playbooks/billing-trust-recovery.html",
+    "playbooks/index.html",
+    "search.html",
+]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example built into <tmp>/www/cx, to be served at the sub-path /cx/."""
+    output = tmp_path_factory.mktemp("www") / "cx"
+    result = build(REPO, output)
+    assert result.output is not None, [d.format() for d in result.diagnostics.errors]
+    return output
+
+
+@pytest.fixture(scope="module")
+def server(site: Path) -> Iterator[str]:
+    handler = functools.partial(QuietHandler, directory=str(site.parent))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/cx/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def visit(browser: Browser, url: str, allowed_prefix: str) -> tuple[Page, list[str], list[str]]:
+    """Open `url`; return the page, console errors and requests outside `allowed_prefix`."""
+    page = browser.new_page()
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "request", lambda r: outside.append(r.url) if not r.url.startswith(allowed_prefix) else None
+    )
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    return page, errors, outside
+
+
+def all_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def check_page(browser: Browser, base: str, path: str) -> None:
+    page, errors, outside = visit(browser, base + path, base)
+    try:
+        assert errors == [], (path, errors)
+        assert outside == [], (path, outside)
+        charts = page.locator(".vega-chart")
+        if charts.count():
+            page.wait_for_function(
+                "document.querySelectorAll('.vega-chart svg').length >= "
+                "document.querySelectorAll('.vega-chart').length",
+                timeout=20000,
+            )
+            for index in range(charts.count()):
+                assert charts.nth(index).locator("svg").count() >= 1, (path, index)
+    finally:
+        page.close()
+
+
+def test_every_page_served_at_a_sub_path(browser: Browser, server: str, site: Path) -> None:
+    pages = all_pages(site)
+    assert len(pages) > 80
+    for path in pages:
+        check_page(browser, server, path)
+
+
+@pytest.mark.parametrize("path", KEY_PAGES)
+def test_key_pages_from_file_urls(browser: Browser, site: Path, path: str) -> None:
+    check_page(browser, site.as_uri() + "/", path)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(str(attributes["id"]))
+        for name in ("href", "src"):
+            value = attributes.get(name)
+            if value and tag in ("a", "link", "script", "img"):
+                self.links.append(value)
+
+
+def test_every_internal_link_resolves(site: Path) -> None:
+    checked = 0
+    for path in site.rglob("*.html"):
+        parser = _Links()
+        parser.feed(path.read_text())
+        for link in parser.links:
+            parts = urlsplit(link)
+            if parts.scheme or link.startswith("//"):
+                assert parts.scheme in ("http", "https", "mailto"), (path, link)
+                continue
+            assert not link.endswith("/"), (path, link)  # links point at files
+            if not parts.path:
+                assert parts.fragment in parser.ids, (path, link)
+                continue
+            target = (path.parent / unquote(parts.path)).resolve()
+            assert target.is_file(), (path, link)
+            assert target.is_relative_to(site.resolve()), (path, link)
+            checked += 1
+    assert checked > 2000
+
+
+def test_search_finds_a_playbook_by_a_word_from_its_body(browser: Browser, server: str) -> None:
+    page, errors, _ = visit(browser, server + "search.html", server)
+    page.fill("#search-input", "Sunderland")
+    results = page.locator(".search-results a")
+    results.first.wait_for()
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert "playbooks/phone-wait-times.html" in hrefs
+    assert errors == []
+    page.close()
+
+
+def test_search_works_from_file_urls(browser: Browser, site: Path) -> None:
+    page, errors, _ = visit(
+        browser, (site / "search.html").as_uri() + "?q=direct+debit", site.as_uri()
+    )
+    page.locator(".search-results a").first.wait_for()
+    assert page.locator(".search-results a").count() >= 1
+    assert errors == []
+    page.close()
+
+
+def test_keyboard_reaches_the_navigation(browser: Browser, server: str) -> None:
+    page, _, _ = visit(browser, server + "index.html", server)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    reached = False
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('nav.site-nav')"):
+            reached = True
+            break
+    assert reached
+    page.close()
+
+
+def test_persona_switch_shows_the_journey_as_a_persona_sees_it(
+    browser: Browser, server: str
+) -> None:
+    page, errors, _ = visit(browser, server + "journeys/fix-a-fault.html", server)
+    visible = page.locator('.tp-card [data-persona="sole-trader"]').first
+    assert not visible.is_visible()
+    page.select_option("#persona-switch", "sole-trader")
+    assert visible.is_visible()
+    assert not page.locator('.tp-card [data-persona=""]').first.is_visible()
+    assert errors == []
+    page.close()
+
+
+def test_playbook_filters(browser: Browser, server: str) -> None:
+    page, _, _ = visit(browser, server + "playbooks/index.html", server)
+    rows = page.locator("table.playbook-index tbody tr")
+    total = rows.count()
+    page.select_option('select[data-filter="status"]', "draft")
+    shown = [i for i in range(total) if rows.nth(i).is_visible()]
+    assert 1 <= len(shown) < total
+    assert all(rows.nth(i).get_attribute("data-status") == "draft" for i in shown)
+    page.close()
+
+
+def test_a_scorecard_prints_on_one_a4_page(browser: Browser, server: str) -> None:
+    page, _, _ = visit(browser, server + "touchpoints/support-call.html", server)
+    page.wait_for_function(
+        "document.querySelectorAll('.vega-chart svg').length >= 1", timeout=20000
+    )
+    pdf = page.pdf(format="A4", print_background=True)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == 1, pages
+    page.close()
