@@ -36,7 +36,9 @@ def main() -> None:
     if not (site / "index.html").is_file():
         sys.exit("build the example first: make site")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         for name, path in PAGES.items():
             page.goto((site / path).as_uri())
