@@ -425,9 +425,12 @@ class SiteBuilder:
     def playbook(self, playbook_id: str) -> PageSpec:
         playbook = self.project.playbooks[playbook_id]
         meta = playbook.meta
-        rendered = render_markdown(
-            playbook.body, self.directives.for_page(urls.page_path("playbook", playbook.id))
-        )
+        # The header card shows the title; a leading `# Title` in the body would repeat it.
+        body = playbook.body.lstrip("\n")
+        if body.startswith("# "):
+            body = body.split("\n", 1)[1] if "\n" in body else ""
+        page_path = urls.page_path("playbook", playbook.id)
+        rendered = render_markdown(body, self.directives.for_page(page_path))
         trigger = (
             f"score below {meta.trigger.below:g}"
             if meta.trigger.below is not None

@@ -1,0 +1,239 @@
+"""The built site: determinism, golden pages, what each page must show, escaping, themes."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import REPO, ProjectFactory, dump
+from scoring_support import long_csv, scored_project
+
+from cxsite import __version__
+from cxsite.build import build
+
+GOLDEN = Path(__file__).parent / "golden"
+GOLDEN_PAGES = {
+    "home": "index.html",
+    "journey": "journeys/fix-a-fault.html",
+    "scorecard": "touchpoints/support-call.html",
+    "playbook": "playbooks/billing-trust-recovery.html",
+}
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    result = build(REPO, tmp_path_factory.mktemp("site") / "out")
+    assert result.output is not None
+    return result.output
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_builds_are_byte_identical(example_site: Path, tmp_path: Path) -> None:
+    again = build(REPO, tmp_path / "again")
+    assert again.output is not None
+    first, second = files_of(example_site), files_of(again.output)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_the_only_date_comes_from_source_date_epoch_or_the_data(
+    example_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "<updated>2026-10-01T00:00:00Z</updated>" in (example_site / "feed.xml").read_text()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z
+    result = build(REPO, tmp_path / "dated")
+    assert result.output is not None
+    assert "<updated>2026-01-01T00:00:00Z</updated>" in (result.output / "feed.xml").read_text()
+
+
+def normalise(html: str) -> str:
+    """HTML without the version number and with whitespace between tags collapsed."""
+    html = html.replace(__version__, "VERSION")
+    html = re.sub(r">\s+<", ">\n<", html)
+    return re.sub(r"[ \t]+", " ", html).strip() + "\n"
+
+
+@pytest.mark.parametrize("name", list(GOLDEN_PAGES))
+def test_golden_pages(example_site: Path, name: str) -> None:
+    actual = normalise((example_site / GOLDEN_PAGES[name]).read_text())
+    golden = GOLDEN / f"{name}.html"
+    if os.environ.get("CXSITE_UPDATE_GOLDEN") == "1":
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(actual)
+    assert golden.is_file(), "run with CXSITE_UPDATE_GOLDEN=1 once to create the golden files"
+    assert actual == golden.read_text(), (
+        f"{name} differs; review and rerun with CXSITE_UPDATE_GOLDEN=1"
+    )
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_home_shows_what_is_red_where_and_whose(example_site: Path) -> None:
+    html = (example_site / "index.html").read_text()
+    heatmap = html[
+        html.index('class="heatmap"') : html.index("</table>", html.index('class="heatmap"'))
+    ]
+    assert heatmap.count("<tr>") == 1 + 7  # header + one row per journey
+    attention = html[html.index('id="attention-heading"') : html.index('id="blind-heading"')]
+    text = text_of(attention)
+    assert re.search(r"Support call \(phone\) Response time 32\.9 Red Red", text)
+    assert "Customer Service" in text and "Phone wait times" in text
+    blind = text_of(html[html.index('id="blind-heading"') : html.index('id="ip-heading"')])
+    assert "Broadband installation visit" in blind
+    for quadrant in ("Fix first", "Keep up", "Low priority", "Possible overkill"):
+        assert f"<h3>{quadrant}</h3>" in html
+    assert 'href="touchpoints/support-call.html"' in html  # relative, to a file
+
+
+def test_journey_map_is_a_blueprint(example_site: Path) -> None:
+    html = (example_site / "journeys" / "switch-to-us.html").read_text()
+    assert "Pre-sale" in html and "Post-sale" in html
+    assert html.count('class="lane"') >= 3  # one swimlane per department involved
+    assert "(owns)" in html and "(supports)" in html
+    assert 'id="persona-switch"' in html and 'data-persona="student"' in html
+    assert 'id="chart-curve-switch-to-us"' in html
+    assert 'href="../touchpoints/' in html
+
+
+def test_scorecard_says_low_samples_in_words_and_lists_firing_playbooks(example_site: Path) -> None:
+    html = (example_site / "touchpoints" / "equipment-return.html").read_text()
+    assert "Low sample:" in html and "Read these scores with care." in html
+    call = text_of((example_site / "touchpoints" / "support-call.html").read_text())
+    assert "Phone wait times (active) firing now: Response time 32.9 Red" in call
+    assert "3 min" in call
+
+
+def test_playbook_has_header_card_live_scores_and_one_h1(example_site: Path) -> None:
+    html = (example_site / "playbooks" / "billing-trust-recovery.html").read_text()
+    assert html.count("<h1") == 1
+    assert '<dl class="facts">' in html and "score below 60" in html
+    assert 'class="directive-score"' in html and 'class="directive-trend"' in html
+    assert "{{&lt;" not in html and "{{<" not in html
+
+
+def test_changes_page_and_feed_agree(example_site: Path) -> None:
+    feed = (example_site / "feed.xml").read_text()
+    entries = feed.count("<entry>")
+    changes = (example_site / "changes.html").read_text()
+    assert entries >= 1
+    assert changes.count('<tr class="worse">') + changes.count('<tr class="better">') == entries
+
+
+def test_downloads_sitemap_404_and_search_index(example_site: Path) -> None:
+    for name in (
+        "data/scores.csv",
+        "data/scores.json",
+        "404.html",
+        "sitemap.xml",
+        "assets/vendor/vega-bundle.js",
+    ):
+        assert (example_site / name).is_file(), name
+    sitemap = (example_site / "sitemap.xml").read_text()
+    assert (
+        "<loc>https://intranet.northwind.example/cx/touchpoints/support-call.html</loc>" in sitemap
+    )
+    index = (example_site / "assets" / "search-index.js").read_text()
+    documents = json.loads(index.removeprefix("window.CX_SEARCH=").removesuffix(";\n"))
+    playbooks = [d for d in documents if d["kind"] == "playbook"]
+    assert len(playbooks) == 10 and all(d["text"] for d in playbooks)
+
+
+class _Elements(HTMLParser):
+    """Event-handler attributes, embeds, and scripts that are neither external nor JSON data."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handlers: list[str] = []
+        self.scripts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handlers += [f"{tag} {name}" for name, _ in attrs if name.startswith("on")]
+        attributes = dict(attrs)
+        if tag in ("iframe", "object", "embed"):
+            self.scripts.append(tag)
+        if (
+            tag == "script"
+            and not attributes.get("src")
+            and attributes.get("type") != "application/json"
+        ):
+            self.scripts.append("inline script")
+
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_values_from_data_and_front_matter_are_escaped(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = make_project("folder")
+    touchpoint = root / "data" / "touchpoints" / "app-login.yaml"
+    touchpoint.write_text(
+        touchpoint.read_text().replace("name: App login", f"name: '{XSS}'")
+        + f"description: '{XSS}'\n"
+    )
+    persona = root / "data" / "personas" / "busy-parent.yaml"
+    persona.write_text(persona.read_text().replace("quote: Just make it work.", f"quote: '{XSS}'"))
+    playbook = root / "content" / "playbooks" / "billing-trust.md"
+    playbook.write_text(
+        playbook.read_text().replace("title: Billing trust recovery", f"title: '{XSS}'")
+    )
+    (root / "data" / "measurements").mkdir()
+    rows = [("app-login", "quality", "2025-01", 4)] * 12
+    (root / "data" / "measurements" / "r.csv").write_text(long_csv(rows))
+    (root / "cxsite.yaml").write_text(
+        "title: T\nmeasurements:\n"
+        "  - {path: data/measurements/r.csv, layout: long, kind: rating, scale: [1, 5]}\n"
+    )
+    result = build(root, tmp_path / "out")
+    assert result.output is not None, [d.format() for d in result.diagnostics.items]
+    for page in result.output.rglob("*.html"):
+        parser = _Elements()
+        parser.feed(page.read_text())
+        assert parser.handlers == [], page
+        assert parser.scripts == [], page
+    home = (result.output / "index.html").read_text()
+    assert "\\u003cscript\\u003e" in home or "&lt;script&gt;" in home
+
+
+def test_a_project_theme_overrides_a_template_and_an_asset(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = make_project()
+    theme = root / "themes" / "brand"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "static").mkdir()
+    (theme / "templates" / "base.html").write_text(
+        '{% extends "default:base.html" %}'
+        '{% block header %}<span class="brand-mark">BRAND</span>{% endblock %}'
+    )
+    (theme / "static" / "cxsite.css").write_text("body { color: rebeccapurple; }\n")
+    (root / "cxsite.yaml").write_text("title: T\ntheme: brand\n")
+    result = build(root, tmp_path / "out")
+    assert result.output is not None
+    assert '<span class="brand-mark">BRAND</span>' in (result.output / "index.html").read_text()
+    assert "rebeccapurple" in (result.output / "assets" / "cxsite.css").read_text()
+    assert 'class="skip-link"' in (result.output / "touchpoints" / "app-login.html").read_text()
+
+
+def test_scores_only_project_without_measurements_builds(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    result = build(make_project(), tmp_path / "out")
+    assert result.output is not None
+    assert "no data" in (result.output / "touchpoints" / "app-login.html").read_text()
+
+
+__all__ = ["dump", "scored_project"]
