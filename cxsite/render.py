@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 import jinja2
 
@@ -88,6 +89,9 @@ def _render_page(
     env: jinja2.Environment, project: Project, index: ScoreIndex, page: PageSpec
 ) -> str:
     root = urls.root_of(page.path)
+    if page.kind == "error" and project.config.base_url:
+        # A server shows 404.html at any depth: links must be absolute to the site's path.
+        root = urlsplit(project.config.base_url).path.rstrip("/") + "/"
     section = page.path.split("/")[0] + "/index.html" if "/" in page.path else page.path
     nav = [
         {"text": text, "href": href, "current": href in (page.path, section)} for text, href in NAV
