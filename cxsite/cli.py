@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,29 @@ def _report(diagnostics: Diagnostics, *, err: bool) -> None:
         click.echo(diagnostics.summary(), err=err)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Turns an unexpected exception into a one-line message instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted; the previous site was left as it was", err=True)
+            raise SystemExit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if os.environ.get("CXSITE_DEBUG"):
+                raise
+            click.echo(
+                f"cxsite: internal error: {type(exc).__name__}: {exc}\n"
+                "This is a bug in cxsite, not in your files; set CXSITE_DEBUG=1 for details.",
+                err=True,
+            )
+            raise SystemExit(int(ExitCode.USAGE_ERROR) + 1) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--project",
     "-p",

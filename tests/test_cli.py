@@ -234,3 +234,19 @@ def test_subprocess_version(tmp_path: Path) -> None:
     result = subprocess_cxsite("--version", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.strip() == f"cxsite, version {__version__}"
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cxsite.cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cxsite.cli, "build_site", broken)
+    monkeypatch.delenv("CXSITE_DEBUG", raising=False)
+    result = CliRunner().invoke(main, ["--project", str(make_project()), "build"])
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: boom" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
