@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from cxsite.errors import Diagnostics, LocatedError
 from cxsite.load.measurements import measurement_partials
 from cxsite.project import Project, load_project
-from cxsite.render import render_site
+from cxsite.render import Progress, render_site
 from cxsite.scoring.engine import Scores, score_project
 from cxsite.theme import theme_assets, theme_environment, vendor_assets
 from cxsite.write import UnsafeOutputError, write_site
@@ -38,6 +39,14 @@ def analyse(root: Path, today: dt.date | None = None) -> Analysis:
     return Analysis(project, score_project(project, partials, measures), diagnostics)
 
 
+CACHE_DIR = ".cxsite-cache"
+
+
+def clear_cache(root: Path) -> None:
+    """Forget everything cached for the project at `root`."""
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+
+
 def build_date(latest_period: str | None) -> str:
     """The one date a build shows (RFC 3339): SOURCE_DATE_EPOCH, else the latest period."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
@@ -55,6 +64,9 @@ class BuildResult:
     output: Path | None
     files: int
     seconds: float
+    pages: int = 0
+    touchpoints: int = 0
+    red: int = 0  # touchpoint scores (any dimension) that are red in the latest period
 
 
 def build(
@@ -64,6 +76,7 @@ def build(
     base_url: str | None = None,
     strict: bool = False,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site of the project at `root` into `output` (default `root/output`)."""
     started = time.perf_counter()
@@ -78,10 +91,23 @@ def build(
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
     assets = {**theme_assets(root, project.config.theme), **vendor_assets()}
-    files = render_site(project, scores, env, assets, updated=build_date(scores.latest_period))
+    files = render_site(
+        project, scores, env, assets, updated=build_date(scores.latest_period), progress=progress
+    )
     try:
         write_site(files, output, root)
     except (UnsafeOutputError, OSError) as exc:
         diagnostics.add(LocatedError(str(output), 0, 0, str(exc), category="config"))
         return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
-    return BuildResult(diagnostics, output, len(files), time.perf_counter() - started)
+    latest = scores.table[
+        (scores.table["level"] == "touchpoint") & (scores.table["period"] == scores.latest_period)
+    ]
+    return BuildResult(
+        diagnostics,
+        output,
+        len(files),
+        time.perf_counter() - started,
+        pages=sum(1 for name in files if name.endswith(".html")),
+        touchpoints=len(project.touchpoints),
+        red=int((latest["status"] == "red").sum()),
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,11 +14,22 @@ import click
 from rich.console import Console
 
 from cxsite import __version__
-from cxsite.build import analyse
+from cxsite.build import analyse, clear_cache
 from cxsite.build import build as build_site
 from cxsite.config import Config
 from cxsite.errors import Diagnostics, ExitCode
-from cxsite.project import load_project
+from cxsite.model import CHANNELS
+from cxsite.project import Project, load_project
+from cxsite.render import Progress
+from cxsite.scaffold import (
+    NewFile,
+    ScaffoldError,
+    init_project,
+    new_persona,
+    new_playbook,
+    new_touchpoint,
+    write_new,
+)
 from cxsite.schema import build_schemas, write_schemas
 from cxsite.scoring.engine import LEVELS
 from cxsite.scoring.export import scores_csv, scores_json, select_scores
@@ -88,13 +102,24 @@ def main(ctx: click.Context, project: Path) -> None:
 )
 @click.option("--base-url", help="Override base_url from cxsite.yaml.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--clean", is_flag=True, help="Ignore and clear the build cache first.")
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only.")
+@click.option("--verbose", "-v", is_flag=True, help="Print every file written.")
 @click.pass_obj
 def build(
-    obj: Context, output: Path | None, base_url: str | None, strict: bool, quiet: bool
+    obj: Context,
+    output: Path | None,
+    base_url: str | None,
+    strict: bool,
+    clean: bool,
+    quiet: bool,
+    verbose: bool,
 ) -> None:
     """Check the project and build the site."""
-    result = build_site(obj.root, output, base_url=base_url, strict=strict)
+    if clean:
+        clear_cache(obj.root)
+    with _progress(enabled=not quiet) as progress:
+        result = build_site(obj.root, output, base_url=base_url, strict=strict, progress=progress)
     diagnostics = result.diagnostics
     if quiet:
         diagnostics = Diagnostics([item for item in diagnostics.items if item.severity == "error"])
@@ -103,8 +128,42 @@ def build(
         code = diagnostics.exit_code(strict) or ExitCode.CONTENT_ERROR
         click.echo("build failed; the previous site was left as it was", err=True)
         raise SystemExit(int(code))
+    if verbose:
+        for path in sorted(p for p in result.output.rglob("*") if p.is_file()):
+            click.echo(f"  {path.relative_to(result.output).as_posix()}")
     if not quiet:
-        click.echo(f"built {result.files} files into {result.output} in {result.seconds:.2f} s")
+        click.echo(
+            f"built {result.pages} pages ({result.files} files) into {result.output} "
+            f"in {result.seconds:.2f} s: {result.touchpoints} touchpoints, "
+            f"{result.red} red score{'s' if result.red != 1 else ''} this month"
+        )
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Progress | None]:
+    """A rich progress bar on a terminal; one plain line otherwise; nothing when quiet."""
+    if not enabled:
+        yield None
+        return
+    if not sys.stderr.isatty():
+        announced: list[int] = []
+
+        def plain(done: int, total: int) -> None:
+            if not announced:
+                click.echo(f"rendering {total} pages", err=True)
+                announced.append(total)
+
+        yield plain
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task("rendering pages", total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
 
 
 @main.command()
@@ -198,3 +257,85 @@ def scores(
     else:
         width = None if sys.stdout.isatty() else 200
         Console(highlight=False, width=width).print(scores_table(rows))
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--title", help="The site's title (default: from the folder name).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init(directory: Path, title: str | None, force: bool) -> None:
+    """Start a new project with a small working example in DIRECTORY."""
+    target = directory.resolve()
+    name = title or f"{target.name.replace('-', ' ').replace('_', ' ').title()} customer experience"
+    try:
+        written = init_project(target, name, force, dt.date.today())
+    except ScaffoldError as exc:
+        click.echo(f"cxsite init: {exc}", err=True)
+        raise SystemExit(int(ExitCode.USAGE_ERROR)) from None
+    click.echo(f"created {len(written)} files in {target}")
+    click.echo(f"next: cxsite --project {directory} check, then cxsite --project {directory} serve")
+
+
+@main.group()
+def new() -> None:
+    """Create a playbook, touchpoint or persona from a template."""
+
+
+def _project_or_exit(root: Path) -> Project:
+    project, diagnostics = load_project(root)
+    if project is None:
+        _report(diagnostics, err=True)
+        click.echo("fix these problems first", err=True)
+        raise SystemExit(int(diagnostics.exit_code() or ExitCode.CONTENT_ERROR))
+    return project
+
+
+def _write_new(make: Callable[[], NewFile]) -> None:
+    try:
+        created = make()
+    except ScaffoldError as exc:
+        click.echo(f"cxsite new: {exc}", err=True)
+        raise SystemExit(int(ExitCode.USAGE_ERROR)) from None
+    write_new(created)
+    click.echo(str(created.path))
+
+
+@new.command("playbook")
+@click.argument("title")
+@click.option(
+    "--touchpoint",
+    "touchpoints",
+    multiple=True,
+    required=True,
+    help="A touchpoint id it covers (repeatable).",
+)
+@click.option("--owner", help="The owning department (default: the first touchpoint's owner).")
+@click.pass_obj
+def new_playbook_command(
+    obj: Context, title: str, touchpoints: tuple[str, ...], owner: str | None
+) -> None:
+    """A playbook with valid front matter, as a draft."""
+    project = _project_or_exit(obj.root)
+    _write_new(lambda: new_playbook(project, title, list(touchpoints), owner, dt.date.today()))
+
+
+@new.command("touchpoint")
+@click.argument("name")
+@click.option("--owner", required=True, help="The owning department id.")
+@click.option("--channel", type=click.Choice(list(CHANNELS)), default="other", show_default=True)
+@click.pass_obj
+def new_touchpoint_command(obj: Context, name: str, owner: str, channel: str) -> None:
+    """A touchpoint (add it to a journey stage afterwards)."""
+    project = _project_or_exit(obj.root)
+    _write_new(lambda: new_touchpoint(project, name, owner, channel))
+
+
+@new.command("persona")
+@click.argument("name")
+@click.option("--segment", default="", help="e.g. 'Consumer, family plan'.")
+@click.option("--personality", default="", help="e.g. analytical, driver, amiable, expressive.")
+@click.pass_obj
+def new_persona_command(obj: Context, name: str, segment: str, personality: str) -> None:
+    """A persona (add it to the journeys it takes afterwards)."""
+    project = _project_or_exit(obj.root)
+    _write_new(lambda: new_persona(project, name, segment, personality))

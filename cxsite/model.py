@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -26,6 +26,7 @@ Score = Annotated[float, Field(ge=0, le=100)]
 Channel = Literal[
     "web", "app", "phone", "email", "chat", "store", "mail", "social", "field", "other"
 ]
+CHANNELS = get_args(Channel)
 Mode = Literal["online", "offline"]
 Phase = Literal["pre-sale", "post-sale"]
 TargetUnit = Literal["s", "min", "h", "score"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 import jinja2
@@ -20,6 +20,9 @@ from cxsite.site.views import Link
 
 SEARCH_TEXT_LIMIT = 4000
 
+# Told (pages done, pages in all) as pages render, for a progress bar; no effect on output.
+Progress = Callable[[int, int], None]
+
 
 def render_site(
     project: Project,
@@ -28,6 +31,7 @@ def render_site(
     assets: Mapping[str, bytes],
     *,
     updated: str,
+    progress: Progress | None = None,
 ) -> dict[str, bytes]:
     """Every output file of the site, keyed by its path relative to the output root.
 
@@ -38,8 +42,10 @@ def render_site(
     builder = SiteBuilder(project, index, DirectiveRenderer(project, index, env))
     pages = builder.pages()
     files = {f"assets/{path}": data for path, data in assets.items()}
-    for page in pages:
+    for done, page in enumerate(pages, 1):
         files[page.path] = _render_page(env, project, index, page).encode("utf-8")
+        if progress is not None:
+            progress(done, len(pages))
     files["data/scores.csv"] = scores_csv(scores)
     files["data/scores.json"] = scores_json(scores)
     files["assets/search-index.js"] = search_index(
