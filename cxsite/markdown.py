@@ -8,6 +8,7 @@ the directives' own (trusted, escaped) HTML.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from cxsite.cache import Memo, digest
 from cxsite.directives import BLOCK_DIRECTIVES, OPEN, Directive, Malformed, parse_directive
 
 DirectiveRenderer = Callable[[Directive], str]
@@ -172,3 +174,40 @@ def render_markdown(body: str, render_directive: DirectiveRenderer) -> RenderedM
         if child.type in ("text", "code_inline")
     )
     return RenderedMarkdown(html, headings, text, tuple(found))
+
+
+def render_markdown_cached(
+    body: str, render_directive: DirectiveRenderer, memo: Memo
+) -> RenderedMarkdown:
+    """`render_markdown`, remembered by body and by what its directives render to now."""
+    listed = memo.get("md-directives", digest(body))
+    if listed is None:
+        found = find_directives(body)
+        memo.put("md-directives", digest(body), json.dumps([_as_json(d) for d in found]).encode())
+    else:
+        found = [_from_json(item) for item in json.loads(listed)]
+    outputs = [render_directive(d) for d in found if isinstance(d, Directive)]
+    key = digest(body, *outputs)
+    stored = memo.get("md-html", key)
+    if stored is not None:
+        data = json.loads(stored)
+        headings = tuple((int(a), str(b), str(c)) for a, b, c in data["headings"])
+        return RenderedMarkdown(data["html"], headings, data["text"], tuple(found))
+    replay = iter(outputs)
+    rendered = render_markdown(body, lambda _directive: next(replay))
+    payload = {"html": rendered.html, "headings": rendered.headings, "text": rendered.text}
+    memo.put("md-html", key, json.dumps(payload).encode())
+    return rendered
+
+
+def _as_json(item: Directive | Malformed) -> dict[str, Any]:
+    if isinstance(item, Directive):
+        return {"name": item.name, "args": item.args, "line": item.line, "col": item.col}
+    return {"message": item.message, "line": item.line, "col": item.col}
+
+
+def _from_json(data: dict[str, Any]) -> Directive | Malformed:
+    if "name" in data:
+        args = tuple((str(k), str(v)) for k, v in data["args"])
+        return Directive(data["name"], args, data["line"], data["col"])
+    return Malformed(data["message"], data["line"], data["col"])

@@ -8,15 +8,18 @@ from urllib.parse import urlsplit
 import jinja2
 
 from cxsite import __version__
+from cxsite.cache import Memo, NoMemo, digest
 from cxsite.project import Project
 from cxsite.scoring.engine import Scores
 from cxsite.scoring.export import scores_csv, scores_json
 from cxsite.site import insights, urls
+from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import atom_feed, search_index, sitemap
 from cxsite.site.pages import NAV, PageSpec, SiteBuilder
 from cxsite.site.scoreindex import ScoreIndex
 from cxsite.site.views import Link
+from cxsite.theme import template_fingerprint
 
 SEARCH_TEXT_LIMIT = 4000
 
@@ -32,18 +35,22 @@ def render_site(
     *,
     updated: str,
     progress: Progress | None = None,
+    memo: Memo | None = None,
 ) -> dict[str, bytes]:
     """Every output file of the site, keyed by its path relative to the output root.
 
     `updated` (RFC 3339) is the one date the site shows: SOURCE_DATE_EPOCH or the data's
     latest period, so that the same input always gives the same bytes.
     """
+    memo = memo or NoMemo()
+    load_templates(memo)
     index = ScoreIndex(scores)
-    builder = SiteBuilder(project, index, DirectiveRenderer(project, index, env))
+    builder = SiteBuilder(project, index, DirectiveRenderer(project, index, env), memo)
+    templates = template_fingerprint(env)
     pages = builder.pages()
     files = {f"assets/{path}": data for path, data in assets.items()}
     for done, page in enumerate(pages, 1):
-        files[page.path] = _render_page(env, project, index, page).encode("utf-8")
+        files[page.path] = _render_page(env, project, index, page, templates, memo)
         if progress is not None:
             progress(done, len(pages))
     files["data/scores.csv"] = scores_csv(scores)
@@ -92,8 +99,14 @@ def render_site(
 
 
 def _render_page(
-    env: jinja2.Environment, project: Project, index: ScoreIndex, page: PageSpec
-) -> str:
+    env: jinja2.Environment,
+    project: Project,
+    index: ScoreIndex,
+    page: PageSpec,
+    templates: str,
+    memo: Memo,
+) -> bytes:
+    """A page's HTML; remembered by template set and everything the page shows."""
     root = urls.root_of(page.path)
     if page.kind == "error" and project.config.base_url:
         # A server shows 404.html at any depth: links must be absolute to the site's path.
@@ -112,7 +125,13 @@ def _render_page(
         "kind": page.kind,
         **page.context,
     }
-    return env.get_template(page.template).render(context)
+    key = digest(templates, page.template, repr(sorted(context.items())))
+    stored = memo.get("page", key)
+    if stored is not None:
+        return stored
+    html = env.get_template(page.template).render(context).encode("utf-8")
+    memo.put("page", key, html)
+    return html
 
 
 __all__ = ["render_site", "Link"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from importlib.metadata import version
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import jinja2
+
+from cxsite.cache import Memo, digest
 
 DEFAULT_THEME = "default"
 
@@ -33,6 +36,17 @@ def theme_environment(root: Path, theme: str | None) -> jinja2.Environment:
     )
 
 
+def template_fingerprint(env: jinja2.Environment) -> str:
+    """A hash of every template's name and source: any template change changes it."""
+    loader = env.loader
+    assert loader is not None
+    parts: list[str] = []
+    for name in sorted(set(env.list_templates())):
+        source, _, _ = loader.get_source(env, name)
+        parts += [name, source]
+    return digest(*parts)
+
+
 def theme_assets(root: Path, theme: str | None) -> dict[str, bytes]:
     """Static files by relative path: the default theme's, overridden by the project theme's."""
     assets = dict(_walk(resources.files("cxsite") / "themes" / DEFAULT_THEME / "static", ""))
@@ -55,9 +69,18 @@ def _vega_bundle() -> bytes:
     return str(bundle).encode("utf-8")
 
 
-def vendor_assets() -> dict[str, bytes]:
-    """Vega, Vega-Lite and vega-embed in one script, from the vl-convert-python package."""
-    return {"vendor/vega-bundle.js": _vega_bundle()}
+def vendor_assets(memo: Memo | None = None) -> dict[str, bytes]:
+    """Vega, Vega-Lite and vega-embed in one script, from the vl-convert-python package.
+
+    Bundling takes about a second, so the bundle is remembered per vl-convert version.
+    """
+    key = digest("vega-bundle", version("vl-convert-python"))
+    bundle = memo.get("vendor", key) if memo is not None else None
+    if bundle is None:
+        bundle = _vega_bundle()
+        if memo is not None:
+            memo.put("vendor", key, bundle)
+    return {"vendor/vega-bundle.js": bundle}
 
 
 def _walk(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:

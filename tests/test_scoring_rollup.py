@@ -163,11 +163,11 @@ def test_change_significance(tmp_path: Path) -> None:
 
     february = row(analysis, "touchpoint", "support-call", "service", "2025-02")
     assert february["change_1"] == pytest.approx(-10)
-    assert 10 < 1.96 * math.hypot(se(0.8), se(0.7))  # 12.0: noise
+    assert 10 < 1.96 * math.hypot(se(0.8), se(0.7))  # 11.9: noise
     assert bool(february["change_1_significant"]) is False
     march = row(analysis, "touchpoint", "support-call", "service", "2025-03")
     assert march["change_1"] == pytest.approx(-30)
-    assert 30 > 1.96 * math.hypot(se(0.7), se(0.4))  # 13.3: a real drop
+    assert 30 > 1.96 * math.hypot(se(0.7), se(0.4))  # 13.2: a real drop
     assert bool(march["change_1_significant"]) is True
     april = row(analysis, "touchpoint", "support-call", "service", "2025-04")
     assert april["change_1"] == pytest.approx(0)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from cxsite.cache import Memo, digest
 from cxsite.config import MeasurementSource
 from cxsite.errors import LocatedError
 from cxsite.project import Project
@@ -21,9 +26,13 @@ OPTIONAL_LONG_COLUMNS = ("persona", "n")
 
 
 def measurement_partials(
-    project: Project,
+    project: Project, memo: Memo | None = None
 ) -> tuple[pd.DataFrame, tuple[Measure, ...], list[LocatedError]]:
-    """Partial aggregates of every measurement source, the measures, and every data problem."""
+    """Partial aggregates of every measurement source, the measures, and every data problem.
+
+    With a memo, a file whose content, source settings and vocabulary are unchanged is not
+    read again: its partials and problems come from the cache.
+    """
     measures = measures_of(project.config)
     vocabulary = Vocabulary(
         touchpoints=project.touchpoints,
@@ -35,10 +44,81 @@ def measurement_partials(
     problems: list[LocatedError] = []
     for index, source in enumerate(project.config.measurements):
         own = tuple(m for m in measures if m.source_index == index)
-        part, errors = source_partials(project.root, source, own, vocabulary, skip_bad)
+        if memo is None:
+            part, errors = source_partials(project.root, source, own, vocabulary, skip_bad)
+        else:
+            part, errors = _cached_source_partials(
+                memo, project.root, source, own, vocabulary, skip_bad
+            )
         parts.append(part)
         problems.extend(errors)
     return merge_partials(parts), measures, problems
+
+
+def _vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
+    targets = sorted(
+        (t.id, d, target.target, target.unit)
+        for t in vocabulary.touchpoints.values()
+        for d, target in t.targets.items()
+    )
+    return repr(
+        (
+            sorted(vocabulary.touchpoints),
+            targets,
+            sorted(vocabulary.personas),
+            sorted(vocabulary.dimensions),
+        )
+    )
+
+
+def file_hash(memo: Memo, path: Path) -> str | None:
+    """The content hash of a file, recomputed only when its size or modification time change."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    stat_key = digest(str(path.resolve()), str(stat.st_size), str(stat.st_mtime_ns))
+    known = memo.get("file-hash", stat_key)
+    if known is not None:
+        return known.decode()
+    hasher = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            hasher.update(block)
+    content = hasher.hexdigest()
+    memo.put("file-hash", stat_key, content.encode())
+    return content
+
+
+def _cached_source_partials(
+    memo: Memo,
+    root: Path,
+    source: MeasurementSource,
+    measures: tuple[Measure, ...],
+    vocabulary: Vocabulary,
+    skip_bad: bool,
+) -> tuple[pd.DataFrame, list[LocatedError]]:
+    content = file_hash(memo, root / source.path)
+    if content is None:
+        return source_partials(root, source, measures, vocabulary, skip_bad)
+    key = digest(
+        content,
+        source.model_dump_json(),
+        repr(measures),
+        _vocabulary_fingerprint(vocabulary),
+        str(skip_bad),
+    )
+    stored_partials = memo.get("partials", key)
+    stored_problems = memo.get("partial-problems", key)
+    if stored_partials is not None and stored_problems is not None:
+        problems = [LocatedError(**item) for item in json.loads(stored_problems)]
+        return pd.read_parquet(io.BytesIO(stored_partials)), problems
+    partials, problems = source_partials(root, source, measures, vocabulary, skip_bad)
+    buffer = io.BytesIO()
+    partials.to_parquet(buffer, index=False)
+    memo.put("partials", key, buffer.getvalue())
+    memo.put("partial-problems", key, json.dumps([asdict(p) for p in problems]).encode())
+    return partials, problems
 
 
 def source_partials(

@@ -75,17 +75,19 @@ def select_scores(
 
 
 def scores_json(scores: Scores, table: pd.DataFrame | None = None) -> bytes:
+    """Every score (or the rows of `table`), with persona breakdowns only in the full export."""
     """Every score with its interval, NPS, changes, gaps and spreads, plus persona breakdowns."""
     payload = {
         "periods": list(scores.periods),
         "latest_period": scores.latest_period,
         "scores": _records(scores.table if table is None else table, JSON_FIELDS),
-        "persona_touchpoints": _records(
+    }
+    if table is None:
+        payload["persona_touchpoints"] = _records(
             scores.persona_touchpoints.sort_values(
                 ["persona", "level", "id", "dimension", "period"]
             ),
             ["persona", "level", "id", "dimension", "period", "score", "n", "se"],
-        ),
-    }
+        )
     text = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
     return (text + "\n").encode("utf-8")

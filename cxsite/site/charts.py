@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from importlib.metadata import version
 from typing import Any
 
 from markupsafe import Markup
+
+from cxsite.cache import Memo, digest
 
 DATA = "values"
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
@@ -37,8 +39,28 @@ def _altair() -> Any:
     return alt
 
 
-@cache
+KINDS = ("trend", "curve", "quadrants")
+_templates: dict[str, str] = {}
+
+
+def load_templates(memo: Memo) -> None:
+    """Fill the chart templates from the memo (building them with altair only when missing)."""
+    key = digest("chart-templates", version("altair"))
+    stored = memo.get("charts", key)
+    if stored is not None:
+        _templates.update(json.loads(stored))
+        return
+    _templates.update({kind: _build_template(kind) for kind in KINDS})
+    memo.put("charts", key, json.dumps(_templates, sort_keys=True).encode())
+
+
 def _template(kind: str) -> str:
+    if kind not in _templates:
+        _templates[kind] = _build_template(kind)
+    return _templates[kind]
+
+
+def _build_template(kind: str) -> str:
     alt = _altair()
     data = alt.NamedData(DATA)
     period = alt.X("period:O", title="Month", axis=alt.Axis(labelAngle=-45))

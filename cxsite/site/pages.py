@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cxsite.markdown import render_markdown
+from cxsite.cache import Memo, NoMemo
+from cxsite.markdown import render_markdown_cached
 from cxsite.model import ALL
 from cxsite.project import Project
 from cxsite.site import insights, urls
@@ -54,8 +55,13 @@ class SiteBuilder:
     """Builds the pages; holds the lookups every page shares."""
 
     def __init__(
-        self, project: Project, index: ScoreIndex, directive_renderer: DirectiveRenderer
+        self,
+        project: Project,
+        index: ScoreIndex,
+        directive_renderer: DirectiveRenderer,
+        memo: Memo | None = None,
     ) -> None:
+        self.memo = memo or NoMemo()
         self.project = project
         self.index = index
         self.namer = Namer(project)
@@ -430,7 +436,7 @@ class SiteBuilder:
         if body.startswith("# "):
             body = body.split("\n", 1)[1] if "\n" in body else ""
         page_path = urls.page_path("playbook", playbook.id)
-        rendered = render_markdown(body, self.directives.for_page(page_path))
+        rendered = render_markdown_cached(body, self.directives.for_page(page_path), self.memo)
         trigger = (
             f"score below {meta.trigger.below:g}"
             if meta.trigger.below is not None
@@ -461,7 +467,7 @@ class SiteBuilder:
     def content_page(self, page_id: str) -> PageSpec:
         page = self.project.pages[page_id]
         path = urls.page_path("page", page.id)
-        rendered = render_markdown(page.body, self.directives.for_page(path))
+        rendered = render_markdown_cached(page.body, self.directives.for_page(path), self.memo)
         return PageSpec(
             path,
             "page.html",

@@ -1,0 +1,145 @@
+"""A content-addressed build cache in `.cxsite-cache/` (SQLite, from the standard library).
+
+Every entry is keyed by a hash of everything its value depends on, including the cxsite
+version, so a hit always gives the bytes a clean build would compute. Anything wrong with
+the cache file makes it a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+from typing import Protocol
+
+from cxsite import __version__
+
+CACHE_FILE = "cache.sqlite"
+
+
+def digest(*parts: str | bytes) -> str:
+    """A hash of the parts and the cxsite version (a new version invalidates everything)."""
+    hasher = hashlib.sha256(__version__.encode())
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+class Memo(Protocol):
+    """Where computed values are remembered between builds."""
+
+    def get(self, namespace: str, key: str) -> bytes | None: ...
+
+    def put(self, namespace: str, key: str, value: bytes) -> None: ...
+
+
+class NoMemo:
+    """Remembers nothing: every value is computed."""
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        return None
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        return None
+
+
+class MemoryMemo:
+    """Remembers in memory (tests, and one process rebuilding many times)."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], bytes] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        value = self.values.get((namespace, key))
+        if value is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return value
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        self.values[(namespace, key)] = value
+
+
+class SqliteMemo:
+    """Remembers in `.cxsite-cache/cache.sqlite`; entries unused by a build are pruned after it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / CACHE_FILE
+        self.hits = 0
+        self.misses = 0
+        self.connection: sqlite3.Connection | None = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / ".gitignore").write_text("*\n")
+            self.connection = self._open()
+        except (OSError, sqlite3.Error):
+            self._reset()
+
+    def _open(self) -> sqlite3.Connection:
+        connection = sqlite3.connect(self.path, timeout=5)
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
+            "used INTEGER DEFAULT 1, PRIMARY KEY (namespace, key))"
+        )
+        connection.execute("UPDATE entries SET used = 0")
+        connection.commit()
+        return connection
+
+    def _reset(self) -> None:
+        """Start over with an empty cache file (a corrupt or unreadable one is dropped)."""
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = None
+        try:
+            self.path.unlink(missing_ok=True)
+            self.connection = self._open()
+        except (OSError, sqlite3.Error):
+            self.connection = None
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        if self.connection is None:
+            return None
+        try:
+            row = self.connection.execute(
+                "SELECT value FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
+            ).fetchone()
+            if row is None:
+                self.misses += 1
+                return None
+            self.connection.execute(
+                "UPDATE entries SET used = 1 WHERE namespace = ? AND key = ?", (namespace, key)
+            )
+        except sqlite3.Error:
+            self._reset()
+            return None
+        self.hits += 1
+        return bytes(row[0])
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        if self.connection is None:
+            return
+        try:
+            self.connection.execute(
+                "INSERT OR REPLACE INTO entries (namespace, key, value, used) VALUES (?, ?, ?, 1)",
+                (namespace, key, value),
+            )
+        except sqlite3.Error:
+            self._reset()
+
+    def close(self, prune: bool) -> None:
+        """Commit; with `prune`, drop entries this run did not use (superseded values)."""
+        if self.connection is None:
+            return
+        try:
+            if prune:
+                self.connection.execute("DELETE FROM entries WHERE used = 0")
+            self.connection.commit()
+            self.connection.close()
+        except sqlite3.Error:
+            pass
+        self.connection = None
