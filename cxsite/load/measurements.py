@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from cxsite.scoring.measures import Measure, measures_of
 from cxsite.scoring.observations import DataProblems, Vocabulary, observations_from_table
 
 BLOCK_SIZE = 16 * 1024 * 1024
+RACY_NS = 3_000_000_000
 OPTIONAL_LONG_COLUMNS = ("persona", "n")
 
 
@@ -78,7 +80,10 @@ def file_hash(memo: Memo, path: Path) -> str | None:
     except OSError:
         return None
     stat_key = digest(str(path.resolve()), str(stat.st_size), str(stat.st_mtime_ns))
-    known = memo.get("file-hash", stat_key)
+    # A file changed within the last seconds may change again within the same clock tick
+    # and keep its size ("racy" timestamps, as Git calls them): always hash those.
+    trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+    known = memo.get("file-hash", stat_key) if trusted else None
     if known is not None:
         return known.decode()
     hasher = hashlib.sha256()
@@ -86,7 +91,8 @@ def file_hash(memo: Memo, path: Path) -> str | None:
         for block in iter(lambda: handle.read(1 << 20), b""):
             hasher.update(block)
     content = hasher.hexdigest()
-    memo.put("file-hash", stat_key, content.encode())
+    if trusted:
+        memo.put("file-hash", stat_key, content.encode())
     return content
 
 

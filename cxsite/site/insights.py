@@ -57,7 +57,7 @@ class Attention:
     score: ScoreView
     reason: str  # "red" or "drop"
     owner: str
-    playbooks: tuple[Playbook, ...]
+    playbooks: tuple[str, ...]  # ids of the active playbooks covering it
 
 
 def needs_attention(project: Project, index: ScoreIndex) -> list[Attention]:
@@ -72,7 +72,7 @@ def needs_attention(project: Project, index: ScoreIndex) -> list[Attention]:
             if score.status != "red" and not drop:
                 continue
             active = tuple(
-                p for p in playbooks_for(project, touchpoint.id) if p.meta.status == "active"
+                p.id for p in playbooks_for(project, touchpoint.id) if p.meta.status == "active"
             )
             found.append(
                 Attention(

@@ -93,9 +93,7 @@ class SiteBuilder:
 
     def firing_links(self, playbook_ids: list[str]) -> list[dict[str, Any]]:
         return [
-            {"playbook": self.link("playbook", pid), "firing": self.firing[pid]}
-            for pid in playbook_ids
-            if self.firing[pid]
+            {"playbook": self.link("playbook", pid)} for pid in playbook_ids if self.firing[pid]
         ]
 
     # --- pages ---------------------------------------------------------------------
@@ -122,7 +120,7 @@ class SiteBuilder:
                 "touchpoint": self.link("touchpoint", a.touchpoint),
                 "dimension": self.namer.dimension_name(a.dimension),
                 "owner": self.link("department", a.owner),
-                "playbooks": [self.link("playbook", p.id) for p in a.playbooks],
+                "playbooks": [self.link("playbook", p) for p in a.playbooks],
             }
             for a in insights.needs_attention(project, index)
         ]
@@ -269,7 +267,7 @@ class SiteBuilder:
         playbooks = [
             {
                 "link": self.link("playbook", p.id),
-                "playbook": p,
+                "status": p.meta.status,
                 "firing": [
                     {"dimension": self.namer.dimension_name(f.dimension), "score": f.score}
                     for f in self.firing[p.id]
@@ -443,7 +441,6 @@ class SiteBuilder:
             else f"status {meta.trigger.status} or worse"
         )
         context = {
-            "playbook": playbook,
             "meta": meta,
             "owner": self.link("department", meta.owner),
             "departments": [self.link("department", d) for d in meta.departments],
@@ -518,7 +515,7 @@ class SiteBuilder:
         playbooks = [
             {
                 "link": self.link("playbook", p.id),
-                "playbook": p,
+                "status": p.meta.status,
                 "owner": self.link("department", p.meta.owner),
                 "departments": sorted({p.meta.owner, *p.meta.departments}),
                 "touchpoints": [self.link("touchpoint", t) for t in p.meta.touchpoints],

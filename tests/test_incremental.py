@@ -1,0 +1,188 @@
+"""Incremental builds equal clean builds byte for byte, whatever is edited, added or deleted;
+and a build killed halfway leaves the previous site intact."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import REPO, write_project
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cxsite.build import CACHE_DIR, build
+from cxsite.cache import MemoryMemo, NoMemo
+
+CONFIG = """\
+title: Incremental
+measurements:
+  - {path: data/measurements/a.csv, layout: long, kind: rating, scale: [1, 5]}
+  - {path: data/measurements/b.csv, layout: long, kind: percent}
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def fresh_project(root: Path) -> Path:
+    write_project(root, "folder")
+    (root / "cxsite.yaml").write_text(CONFIG)
+    folder = root / "data" / "measurements"
+    folder.mkdir()
+    rows = [f"bill-statement,trust,2025-0{1 + i % 3},{1 + i % 5}" for i in range(40)]
+    rows += [f"support-call,service,2025-0{1 + i % 3},{1 + (i * 3) % 5}" for i in range(40)]
+    (folder / "a.csv").write_text("touchpoint,dimension,period,value\n" + "\n".join(rows) + "\n")
+    (folder / "b.csv").write_text(
+        "touchpoint,dimension,period,value,n\napp-login,quality,2025-02,70,20\n"
+    )
+    return root
+
+
+def edit(root: Path, action: str, number: int) -> None:
+    """One change a writer or an export might make."""
+    playbooks = root / "content" / "playbooks"
+    if action == "edit-playbook":
+        path = sorted(playbooks.glob("*.md"))[0]
+        path.write_text(path.read_text() + f"\nMore text {number}.\n")
+    elif action == "add-playbook":
+        source = (playbooks / "billing-trust.md").read_text()
+        (playbooks / f"extra-{number}.md").write_text(
+            source.replace("title: Billing trust recovery", f"title: Extra {number}")
+            + f'\n{{{{< score touchpoint="support-call" dimension="service" >}}}} {number}\n'
+        )
+    elif action == "delete-playbook":
+        extras = sorted(playbooks.glob("extra-*.md"))
+        if extras:
+            extras[0].unlink()
+    elif action == "rename-touchpoint":
+        path = root / "data" / "touchpoints" / "app-login.yaml"
+        text = path.read_text()
+        path.write_text(text.replace(text.split("\n")[1], f"name: App login {number}"))
+    elif action == "append-csv":
+        path = root / "data" / "measurements" / "a.csv"
+        path.write_text(path.read_text() + f"bill-statement,value,2025-03,{1 + number % 5}\n")
+    elif action == "change-csv-value":
+        path = root / "data" / "measurements" / "b.csv"
+        path.write_text(
+            path.read_text().replace(",70,", f",{10 + number % 90},").replace(",20\n", ",20\n")
+        )
+    elif action == "retitle":
+        config = root / "cxsite.yaml"
+        config.write_text(
+            config.read_text().replace(config.read_text().split("\n")[0], f"title: Site {number}")
+        )
+    elif action == "add-page":
+        (root / "content" / f"note-{number}.md").write_text(f"# Note {number}\n\nHello.\n")
+
+
+ACTIONS = st.sampled_from(
+    ["edit-playbook", "add-playbook", "delete-playbook", "rename-touchpoint", "append-csv",
+     "change-csv-value", "retitle", "add-page"]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(ACTIONS, st.integers(0, 999)), min_size=1, max_size=4))
+def test_incremental_build_equals_clean_build(tmp_path: Path, steps: list[tuple[str, int]]) -> None:
+    workdir = tmp_path / f"run-{time.monotonic_ns()}"
+    root = fresh_project(workdir / "project")
+    first = build(root)  # fills .cxsite-cache/
+    assert first.output is not None
+    for action, number in steps:
+        edit(root, action, number)
+        incremental = build(root)
+        clean = build(root, workdir / "clean", memo=NoMemo())
+        assert (incremental.output is None) == (clean.output is None)
+        if incremental.output is None or clean.output is None:
+            continue
+        assert tree(incremental.output) == tree(clean.output), (action, number)
+    shutil.rmtree(workdir)
+
+
+def test_a_rebuild_after_one_edit_reuses_everything_else(tmp_path: Path) -> None:
+    root = fresh_project(tmp_path / "project")
+    memo = MemoryMemo()
+    build(root, memo=memo)
+    memo.hits = memo.misses = 0
+    build(root, memo=memo)
+    assert memo.misses == 0 and memo.hits > 20  # nothing recomputed
+    edit(root, "edit-playbook", 1)
+    memo.hits = memo.misses = 0
+    build(root, memo=memo)
+    # only the edited playbook: its directives, its Markdown and its page
+    assert memo.misses == 3
+
+
+def test_cache_survives_corruption(tmp_path: Path) -> None:
+    root = fresh_project(tmp_path / "project")
+    first = build(root, tmp_path / "a")
+    (root / CACHE_DIR / "cache.sqlite").write_bytes(b"this is not a database")
+    second = build(root, tmp_path / "b")
+    assert first.output is not None and second.output is not None
+    assert tree(first.output) == tree(second.output)
+
+
+def test_a_killed_build_leaves_the_old_site_and_the_next_build_is_clean(tmp_path: Path) -> None:
+    root = tmp_path / "northwind"
+    root.mkdir()
+    shutil.copy(REPO / "cxsite.yaml", root / "cxsite.yaml")
+    for folder in ("data", "content", "themes"):
+        shutil.copytree(REPO / folder, root / folder)
+    assert build(root).output is not None
+    before = tree(root / "output")
+    (root / "content" / "playbooks" / "leaving-well.md").write_text(
+        (root / "content" / "playbooks" / "leaving-well.md").read_text() + "\nChanged.\n"
+    )
+    killed_midway = False
+    for _ in range(8):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cxsite", "--project", str(root), "build", "--clean"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline:
+            if any(p.name.startswith(".output.cxsite-tmp-") for p in root.iterdir()):
+                os.kill(process.pid, signal.SIGKILL)
+                killed_midway = True
+                break
+            time.sleep(0.0005)
+        process.wait()
+        if killed_midway:
+            break
+        # the build finished before we caught it: put the old site back and try again
+        shutil.rmtree(root / "output")
+        for name, data in before.items():
+            (root / "output" / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / "output" / name).write_bytes(data)
+    assert killed_midway, "never caught the build while it was writing"
+    assert tree(root / "output") == before  # the old site, untouched
+    assert build(root).output is not None
+    assert not [p.name for p in root.iterdir() if ".output.cxsite-" in p.name]  # no leftovers
+    assert tree(root / "output") != before
+    assert b"Changed." in (root / "output" / "assets" / "search-index.js").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["content", "data", "themes", "."])
+def test_build_refuses_to_write_over_sources(tmp_path: Path, name: str) -> None:
+    root = fresh_project(tmp_path / "project")
+    before = tree(root / "data")
+    result = build(root, root / name)
+    assert result.output is None
+    assert "refusing" in result.diagnostics.errors[-1].message
+    assert tree(root / "data") == before
