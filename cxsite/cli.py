@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ import click
 from rich.console import Console
 
 from cxsite import __version__
-from cxsite.build import analyse, clear_cache
+from cxsite.build import BuildResult, analyse, clear_cache
 from cxsite.build import build as build_site
 from cxsite.config import Config
 from cxsite.errors import Diagnostics, ExitCode
@@ -339,3 +341,45 @@ def new_persona_command(obj: Context, name: str, segment: str, personality: str)
     """A persona (add it to the journeys it takes afterwards)."""
     project = _project_or_exit(obj.root)
     _write_new(lambda: new_persona(project, name, segment, personality))
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; anything but this machine exposes your drafts.",
+)
+@click.pass_obj
+def serve(obj: Context, port: int, host: str) -> None:
+    """Build, serve on this machine, rebuild on every save and reload the browser."""
+    from cxsite.serve import LiveServer
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(
+            f"warning: listening on {host}: other machines can see this site and its drafts",
+            err=True,
+        )
+
+    def report(result: BuildResult) -> None:
+        _report(result.diagnostics, err=True)
+        if result.output is None:
+            click.echo(
+                "build failed: the browser shows the errors until the next good save", err=True
+            )
+        else:
+            click.echo(f"rebuilt {result.pages} pages in {result.seconds:.2f} s", err=True)
+
+    try:
+        server = LiveServer(obj.root, host, port, report)
+    except OSError as exc:
+        click.echo(f"cxsite serve: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise SystemExit(int(ExitCode.USAGE_ERROR)) from None
+    click.echo(f"serving {obj.root} on {server.url} (Ctrl-C to stop)", err=True)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped", err=True)
