@@ -97,6 +97,12 @@ class MeasurementSource(KindOptions):
     columns: dict[str, ColumnSpec] = {}
 
     @model_validator(mode="after")
+    def _period_has_no_map(self) -> MeasurementSource:
+        if isinstance(self.period, ColumnRef) and self.period.map:
+            raise ValueError("`period` reads dates or YYYY-MM from a column; it takes no `map`")
+        return self
+
+    @model_validator(mode="after")
     def _layout_fits(self) -> MeasurementSource:
         if self.layout == "wide":
             if not self.columns:

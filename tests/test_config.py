@@ -161,3 +161,16 @@ def test_scoring_settings(make_project: ProjectFactory) -> None:
     messages = " | ".join(e.message for e in config_errors(root))
     assert "`scoring.rollup`: `median` is not one of mean, geometric, harmonic, min" in messages
     assert "`amber` must not be above `green`" in messages
+
+
+def test_period_column_takes_no_map(make_project: ProjectFactory) -> None:
+    root = make_project()
+    configure(
+        root,
+        TICKETS.replace(
+            "period: {column: created_at}", "period: {column: created_at, map: {a: b}}"
+        ),
+    )
+    assert [e.message for e in config_errors(root)] == [
+        "`measurements`: `period` reads dates or YYYY-MM from a column; it takes no `map`"
+    ]
