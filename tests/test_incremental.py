@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_project
+from conftest import write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,12 +137,8 @@ def test_cache_survives_corruption(tmp_path: Path) -> None:
     assert tree(first.output) == tree(second.output)
 
 
-def test_a_killed_build_leaves_the_old_site_and_the_next_build_is_clean(tmp_path: Path) -> None:
-    root = tmp_path / "northwind"
-    root.mkdir()
-    shutil.copy(REPO / "cxsite.yaml", root / "cxsite.yaml")
-    for folder in ("data", "content", "themes"):
-        shutil.copytree(REPO / folder, root / folder)
+def test_a_killed_build_leaves_the_old_site_and_the_next_build_is_clean(example_copy: Path) -> None:
+    root = example_copy
     assert build(root).output is not None
     before = tree(root / "output")
     (root / "content" / "playbooks" / "leaving-well.md").write_text(
