@@ -237,3 +237,14 @@ def test_scores_only_project_without_measurements_builds(
 
 
 __all__ = ["dump", "scored_project"]
+
+
+def test_every_page_has_a_strict_content_security_policy(example_site: Path) -> None:
+    for page in example_site.rglob("*.html"):
+        html = page.read_text()
+        match = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert match, page
+        policy = dict(part.strip().split(" ", 1) for part in match.group(1).split(";"))
+        assert policy["script-src"] == "'self'", page  # no unsafe-inline, no unsafe-eval
+        assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
+        assert "unsafe" not in policy["style-src"]

@@ -16,7 +16,7 @@
     loadScript(root + "assets/vendor/vega-bundle.js", function () {
       charts.forEach(function (element) {
         var spec = JSON.parse(document.getElementById(element.getAttribute("data-spec")).textContent);
-        window.vegaEmbed(element, spec, { renderer: "svg", actions: false }).catch(function (error) {
+        window.vegaEmbed(element, spec, { renderer: "svg", actions: false, defaultStyle: false, ast: true, tooltip: { disableDefaultStyle: true } }).catch(function (error) {
           element.textContent = "The chart could not be drawn; see the data table below.";
           console.warn(error);
         });
