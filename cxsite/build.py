@@ -33,7 +33,7 @@ def analyse(root: Path, today: dt.date | None = None, memo: Memo | None = None) 
     project, diagnostics = load_project(root, today)
     if project is None:
         return Analysis(None, None, diagnostics)
-    partials, measures, problems = measurement_partials(project, memo)
+    partials, measures, problems = measurement_partials(project, memo, today)
     diagnostics.extend(problems)
     if diagnostics.errors:
         return Analysis(project, None, diagnostics)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -28,7 +29,7 @@ OPTIONAL_LONG_COLUMNS = ("persona", "n")
 
 
 def measurement_partials(
-    project: Project, memo: Memo | None = None
+    project: Project, memo: Memo | None = None, today: dt.date | None = None
 ) -> tuple[pd.DataFrame, tuple[Measure, ...], list[LocatedError]]:
     """Partial aggregates of every measurement source, the measures, and every data problem.
 
@@ -40,6 +41,7 @@ def measurement_partials(
         touchpoints=project.touchpoints,
         personas=frozenset(project.personas),
         dimensions=frozenset(project.dimensions),
+        latest_month=(today or dt.date.today()).strftime("%Y-%m"),
     )
     skip_bad = project.config.scoring.on_bad_value == "skip"
     parts: list[pd.DataFrame] = []
@@ -69,6 +71,7 @@ def _vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
             targets,
             sorted(vocabulary.personas),
             sorted(vocabulary.dimensions),
+            vocabulary.latest_month,
         )
     )
 
@@ -164,17 +167,88 @@ def source_partials(
             if batch_problems.fatal:
                 break
     except (pa.ArrowInvalid, OSError) as exc:
-        problems.fatal.append(LocatedError(source.path, 0, 0, f"cannot read CSV: {exc}"))
+        problems.fatal.append(unreadable_csv(path, source.path, len(header), exc))
+    if problems.first or problems.counts or problems.notices:
+        lines = record_lines(path, problems.rows())
+        return merge_partials(parts), problems.located(skip_bad, lambda row: lines.get(row, row))
     return merge_partials(parts), problems.located(skip_bad)
+
+
+def record_lines(path: Path, records: set[int]) -> dict[int, int]:
+    """The line each numbered record starts on (record 1 is the header): quoted newlines
+    make a record span several lines. Read only when there are problems to report."""
+    found: dict[int, int] = {}
+    if not records:
+        return found
+    last = max(records)
+    try:
+        with path.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
+            reader = csv.reader(handle)
+            start = 1
+            for number, _ in enumerate(reader, 1):
+                if number in records:
+                    found[number] = start
+                if number >= last:
+                    break
+                start = reader.line_num + 1
+    except (OSError, csv.Error):
+        return found
+    return found
+
+
+SAVE_AS_UTF8 = 'save it as "CSV UTF-8" (Excel) or UTF-8 (other tools)'
+
+
+def unreadable_csv(path: Path, rel: str, columns: int, exc: Exception) -> LocatedError:
+    """Where and why pyarrow could not read a CSV: bad UTF-8, or a row of the wrong width."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return LocatedError(rel, 0, 0, f"cannot read CSV: {error.strerror or error}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        col = error.start - (before.rfind(b"\n") + 1) + 1
+        return LocatedError(
+            rel,
+            line,
+            col,
+            f"not UTF-8 text (byte 0x{data[error.start]:02x}); the file looks like Latin-1 "
+            "or Windows-1252",
+            SAVE_AS_UTF8,
+        )
+    reader = csv.reader(text.splitlines(keepends=True))
+    start = 1
+    for row in reader:
+        if len(row) != columns and any(cell.strip() for cell in row):
+            return LocatedError(
+                rel,
+                start,
+                1,
+                f"row has {len(row)} fields but the header has {columns}",
+                "check for a missing or extra comma, or an unquoted comma inside a value",
+            )
+        start = reader.line_num + 1
+    return LocatedError(rel, 0, 0, f"cannot read CSV: {exc}")
 
 
 def read_header(path: Path, rel: str) -> tuple[list[str], LocatedError | None]:
     """The header row, or a located error for an empty or unreadable file."""
     try:
+        with path.open("rb") as handle:
+            start = handle.read(4)
+        if start[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return [], LocatedError(
+                rel, 1, 1, 'the file is UTF-16 (Excel\'s "Unicode Text")', SAVE_AS_UTF8
+            )
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], LocatedError(rel, 1, 1, f"cannot read CSV header: {exc}", "save it as UTF-8")
+    except UnicodeDecodeError:
+        return [], unreadable_csv(path, rel, 0, ValueError("not UTF-8"))
+    except OSError as exc:
+        return [], LocatedError(rel, 0, 0, f"cannot read CSV: {exc.strerror or exc}")
     if not header:
         return [], LocatedError(rel, 1, 1, "the file is empty: expected a header row")
     return [h.strip() for h in header], None

@@ -9,7 +9,7 @@ mean = (NPS + 100)/2; percent as written. Bad cells are collected with their lin
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,6 +34,7 @@ class Vocabulary:
     touchpoints: Mapping[str, Touchpoint]
     personas: frozenset[str]
     dimensions: frozenset[str]
+    latest_month: str = "9999-12"  # periods after this month are in the future
 
 
 @dataclass
@@ -66,37 +67,55 @@ class DataProblems:
                 _count(target, key, count, line)
         self.fatal.extend(other.fatal)
 
-    def _notices(self) -> list[LocatedError]:
+    def _notices(self, line_of: Callable[[int], int]) -> list[LocatedError]:
         return [
-            LocatedError(self.path, line, col, template.format(count=count), severity="warning")
+            LocatedError(
+                self.path, line_of(line), col, template.format(count=count), severity="warning"
+            )
             for (col, template), (count, line) in sorted(self.notices.items())
         ]
 
-    def located(self, skip: bool) -> list[LocatedError]:
+    def rows(self) -> set[int]:
+        """Every record number a report will name (to find its real line in the file)."""
+        named = {row for row, _, _ in self.first}
+        named |= {row for _, row in self.counts.values()} | {
+            row for _, row in self.notices.values()
+        }
+        return named
+
+    def located(
+        self, skip: bool, line_of: Callable[[int], int] = lambda row: row
+    ) -> list[LocatedError]:
         """Bad cells as errors (the first few in full, then a count) or, when skipped, warnings."""
         if skip:
             bad = [
                 LocatedError(
-                    self.path, line, col, f"{count} value(s) skipped: {message}", severity="warning"
+                    self.path,
+                    line_of(line),
+                    col,
+                    f"{count} value(s) skipped: {message}",
+                    severity="warning",
                 )
                 for (col, message), (count, line) in sorted(self.counts.items())
             ]
-            return self.fatal + bad + self._notices()
+            return self.fatal + bad + self._notices(line_of)
         shown, hidden = self.first[:SHOWN_IN_FULL], self.first[SHOWN_IN_FULL:]
-        result = [LocatedError(self.path, line, col, message) for line, col, message in shown]
+        result = [
+            LocatedError(self.path, line_of(line), col, message) for line, col, message in shown
+        ]
         total = sum(count for count, _ in self.counts.values())
         if hidden:
             line, col, _ = hidden[0]
             result.append(
                 LocatedError(
                     self.path,
-                    line,
+                    line_of(line),
                     col,
                     f"... and {total - SHOWN_IN_FULL} more bad value(s) in this file",
                     "set `scoring.on_bad_value: skip` to skip bad values with a warning",
                 )
             )
-        return self.fatal + result + self._notices()
+        return self.fatal + result + self._notices(line_of)
 
 
 def _count(
@@ -161,7 +180,7 @@ def observations_from_table(
     keep = pd.Series(True, index=table.index)
 
     touchpoint = _touchpoint(source, cells, vocabulary, findings, lines, keep)
-    period = _period(source, cells, findings, table.index)
+    period = _period(source, cells, findings, table.index, vocabulary.latest_month)
     persona = _persona(source, cells, vocabulary, findings, lines)
     weight_n = _counts(source, cells, findings, table.index)
     long = source.layout == "long"
@@ -264,7 +283,11 @@ def _touchpoint(
 
 
 def _period(
-    source: MeasurementSource, cells: Mapping[str, pd.Series], findings: _Findings, index: pd.Index
+    source: MeasurementSource,
+    cells: Mapping[str, pd.Series],
+    findings: _Findings,
+    index: pd.Index,
+    latest_month: str,
 ) -> pd.Series:
     if isinstance(source.period, str):
         return pd.Series(source.period, index=index)
@@ -272,7 +295,9 @@ def _period(
     raw = cells[column]
     valid = raw.str.match(MONTH.pattern)
     findings.add_bad(~valid, column, "period is not YYYY-MM or an ISO date (YYYY-MM-DD)")
-    return raw.str.slice(0, 7)
+    month = raw.str.slice(0, 7)
+    findings.add_bad(valid & (month > latest_month), column, "period is in the future")
+    return month
 
 
 def _persona(
@@ -338,7 +363,11 @@ def _score_values(
 
     numbers = pd.to_numeric(raw.where(present, "nan"), errors="coerce").astype("float64")
     bad = present & (numbers.isna() | ~np.isfinite(numbers))
-    findings.add_bad(bad, column, "not a number")
+    comma = bad & raw.str.fullmatch(r"-?[\d.]+,[\d,]*")
+    findings.add_bad(
+        comma, column, "not a number: write decimals with a dot and no thousands separators"
+    )
+    findings.add_bad(bad & ~comma, column, "not a number")
     ok = present & ~bad
     if measure.kind == "rating":
         assert measure.scale is not None
