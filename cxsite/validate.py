@@ -323,7 +323,8 @@ def _validate_kind(
         for prefix, value in entries:
             origin = Origin(doc.source, prefix)
             if isinstance(value, dict) and isinstance(value.get("id"), str):
-                declared.add(value["id"])
+                # An id written wrongly (`App Login`) still declares the id it was meant to be.
+                declared.update((value["id"], slugify(value["id"])))
             item, item_errors = validate_model(model, value, origin)
             errors.extend(item_errors)
             if item is None:

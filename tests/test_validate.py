@@ -337,7 +337,7 @@ def test_empty_and_undecodable_files(make_project: ProjectFactory) -> None:
     assert found["data/departments/empty.yaml"].message == "file is empty"
     latin = found["data/personas/latin1.yaml"]
     assert (latin.line, latin.col) == (1, 8)
-    assert "not valid UTF-8" in latin.message
+    assert "not UTF-8 text (byte 0xe9)" in latin.message
 
 
 def test_bom_is_accepted(make_project: ProjectFactory) -> None:

@@ -54,13 +54,13 @@ def read_text(path: Path, root: Path) -> tuple[TextFile | None, list[LocatedErro
         before = data[: exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        encoding = "UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "not UTF-8"
+        looks = "UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "Latin-1 or Windows-1252"
         return None, [
             LocatedError(
                 rel,
                 line,
                 col,
-                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}; looks {encoding})",
+                f"not UTF-8 text (byte 0x{data[exc.start]:02x}); the file looks like {looks}",
                 "save the file as UTF-8",
             )
         ]
