@@ -53,10 +53,11 @@ def theme_assets(root: Path, theme: str | None) -> dict[str, bytes]:
     if theme:
         folder = root / "themes" / theme / "static"
         if folder.is_dir():
+            # A file linking outside the project is never copied into the site.
             assets.update(
                 (path.relative_to(folder).as_posix(), path.read_bytes())
                 for path in sorted(folder.rglob("*"))
-                if path.is_file()
+                if path.is_file() and path.resolve().is_relative_to(root.resolve())
             )
     return dict(sorted(assets.items()))
 

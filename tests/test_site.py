@@ -248,3 +248,19 @@ def test_every_page_has_a_strict_content_security_policy(example_site: Path) -> 
         assert policy["script-src"] == "'self'", page  # no unsafe-inline, no unsafe-eval
         assert policy["object-src"] == "'none'" and policy["base-uri"] == "'none'"
         assert "unsafe" not in policy["style-src"]
+
+
+def test_theme_files_linking_outside_are_not_copied(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = make_project()
+    (tmp_path / "private.txt").write_text("salary data")
+    static = root / "themes" / "brand" / "static"
+    static.mkdir(parents=True)
+    (static / "leak.txt").symlink_to(tmp_path / "private.txt")
+    (static / "ok.css").write_text("a { color: red; }\n")
+    (root / "cxsite.yaml").write_text("title: T\ntheme: brand\n")
+    result = build(root, tmp_path / "out")
+    assert result.output is not None
+    assert (result.output / "assets" / "ok.css").is_file()
+    assert not (result.output / "assets" / "leak.txt").exists()

@@ -458,3 +458,17 @@ def test_nan_and_infinity_are_refused(make_project: ProjectFactory) -> None:
     path.write_text(path.read_text().replace("share: 0.3", "share: .nan"))
     error = only(root)
     assert "finite" in error.message
+
+
+def test_symlinks_leading_outside_the_project_are_refused(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = make_project("folder")
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("id: secret\nname: Secret\n")
+    (root / "data" / "departments" / "link.yaml").symlink_to(secret)
+    error = only(root)
+    assert (error.path, error.message) == (
+        "data/departments/link.yaml",
+        "links outside the project; refusing to read it",
+    )

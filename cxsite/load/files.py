@@ -40,6 +40,8 @@ def relative(path: Path, root: Path) -> str:
 def read_text(path: Path, root: Path) -> tuple[TextFile | None, list[LocatedError]]:
     """Read a UTF-8 file (a leading BOM is dropped); refuse oversized or undecodable files."""
     rel = relative(path, root)
+    if not path.resolve().is_relative_to(root.resolve()):
+        return None, [LocatedError(rel, 0, 0, "links outside the project; refusing to read it")]
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
