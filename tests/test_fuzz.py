@@ -61,12 +61,17 @@ def checked(base: Path, tmp_path: Path, rel: str, data: bytes) -> None:
     shutil.rmtree(root)
 
 
-@SETTINGS
-@given(
-    st.sampled_from(["data/touchpoints/app-login.yaml", "data/journeys/pay-a-bill.yaml", "cxsite.yaml",
-                     "content/playbooks/billing-trust.md"]),
-    st.one_of(st.binary(max_size=300), st.lists(YAML_PIECES, max_size=30).map(lambda p: "".join(p).encode())),
+FILES = st.sampled_from(
+    ["data/touchpoints/app-login.yaml", "data/journeys/pay-a-bill.yaml", "cxsite.yaml",
+     "content/playbooks/billing-trust.md"]
 )  # fmt: skip
+CONTENTS = st.one_of(
+    st.binary(max_size=300), st.lists(YAML_PIECES, max_size=30).map(lambda p: "".join(p).encode())
+)
+
+
+@SETTINGS
+@given(FILES, CONTENTS)
 def test_random_files_give_success_or_located_errors(
     base: Path, tmp_path: Path, rel: str, data: bytes
 ) -> None:
@@ -75,7 +80,7 @@ def test_random_files_give_success_or_located_errors(
 
 CELLS = st.one_of(
     st.sampled_from(["bill-statement", "support-call", "trust", "service", "2025-01", "2025-1",
-                     "3", "5", "0", "-1", "1e400", "nan", "", "NA", '"', '""', "a,b", "x\ny", " 4 "]),
+                     "3", "5", "0", "-1", "1e400", "nan", "", "NA", '"', '""', "a,b", "x\ny"]),
     st.text(max_size=6),
 )  # fmt: skip
 
