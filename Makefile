@@ -15,9 +15,14 @@ site: $(BIN)/python
 	$(BIN)/cxsite --project . build
 
 # Lint, type-check and test against an editable install with the development tools.
-test: $(BIN)/python
+test: $(BIN)/python tests/validators/node_modules
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(MAKE) lint typecheck pytest
+
+# The W3C Nu HTML Checker and axe-core, from the npm registry, for tests/test_standards.py.
+tests/validators/node_modules: tests/validators/package.json tests/validators/package-lock.json
+	npm ci --prefix tests/validators --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint:
 	$(BIN)/ruff check .

@@ -31,7 +31,9 @@ from cxsite.directives import BLOCK_DIRECTIVES, OPEN, Directive, Malformed, pars
 DirectiveRenderer = Callable[[Directive], str]
 
 _PLACEHOLDER = re.compile(r'<cx-directive data-index="(\d+)"></cx-directive>')
-_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {"cx-directive", "input", "section", "details", "summary"}
+_ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
+    "cx-directive", "input", "label", "section", "details", "summary"
+}  # fmt: skip
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang"},
     "a": {"href", "rel", "aria-label"},
@@ -117,7 +119,7 @@ def markdown_parser() -> MarkdownIt:
         MarkdownIt("commonmark", {"html": True, "typographer": False})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
-        .use(tasklists_plugin)
+        .use(tasklists_plugin, label=True)  # a labelled checkbox, for screen readers
         .use(admon_plugin)
         .use(anchors_plugin, min_level=2, max_level=4, permalink=False)
     )

@@ -4,6 +4,7 @@ altair. Every chart also carries its data as a table for readers without JavaScr
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,7 +46,8 @@ _templates: dict[str, str] = {}
 
 def load_templates(memo: Memo) -> None:
     """Fill the chart templates from the memo (building them with altair only when missing)."""
-    key = digest("chart-templates", version("altair"))
+    # The templates' own code is part of the key, so editing them is never hidden by the cache.
+    key = digest("chart-templates", version("altair"), inspect.getsource(_build_template))
     stored = memo.get("charts", key)
     if stored is not None:
         _templates.update(json.loads(stored))
@@ -91,7 +93,7 @@ def _build_template(kind: str) -> str:
             base.mark_line(point=True, color=PALETTE[0]).encode(
                 tooltip=["stage:N", "score:Q", "status:N"]
             ),
-            base.mark_text(dy=-12).encode(text=alt.Text("score:Q", format=".1f")),
+            base.mark_text(dy=-12, aria=False).encode(text=alt.Text("score:Q", format=".1f")),
         ).properties(width="container", height=220)
     elif kind == "quadrants":
         points = alt.Chart(data).encode(
@@ -103,9 +105,14 @@ def _build_template(kind: str) -> str:
                 color=alt.Color("quadrant:N", scale=alt.Scale(range=PALETTE), title="Quadrant"),
                 tooltip=["name:N", "importance:Q", "score:Q", "quadrant:N"],
             ),
-            points.mark_text(align="left", dx=7, fontSize=10).encode(text="name:N"),
-            alt.Chart(data).mark_rule(strokeDash=[4, 4], color="#666").encode(y="green:Q"),
-            alt.Chart(data).mark_rule(strokeDash=[4, 4], color="#666").encode(x=alt.datum(3.5)),
+            points.mark_text(align="left", dx=7, fontSize=10, aria=False).encode(text="name:N"),
+            # The quadrant lines are decoration: hidden from screen readers.
+            alt.Chart(data)
+            .mark_rule(strokeDash=[4, 4], color="#666", aria=False)
+            .encode(y="green:Q"),
+            alt.Chart(data)
+            .mark_rule(strokeDash=[4, 4], color="#666", aria=False)
+            .encode(x=alt.datum(3.5)),
         ).properties(width="container", height=320)
     else:  # pragma: no cover - a programming error
         raise ValueError(kind)
