@@ -36,7 +36,7 @@ _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
 }  # fmt: skip
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang"},
-    "a": {"href", "rel", "aria-label"},
+    "a": {"href", "aria-label"},
     "img": {"src", "alt", "width", "height"},
     "input": {"type", "checked", "disabled"},
     "cx-directive": {"data-index"},
@@ -102,16 +102,6 @@ def _render_directive(
     return f'<cx-directive data-index="{len(found) - 1}"></cx-directive>'
 
 
-def _render_link_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict[str, Any]
-) -> str:
-    token = tokens[idx]
-    href = str(token.attrGet("href") or "")
-    if re.match(r"^[a-z][a-z0-9+.-]*://", href, re.IGNORECASE):
-        token.attrSet("rel", "noopener noreferrer")
-    return str(self.renderToken(tokens, idx, options, env))
-
-
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The configured parser, built once per process."""
@@ -126,13 +116,16 @@ def markdown_parser() -> MarkdownIt:
     md.inline.ruler.before("text", "cx_directive", _directive_rule)
     md.core.ruler.push("cx_place_directives", _place_directives)
     md.add_render_rule("cx_directive", _render_directive)
-    md.add_render_rule("link_open", _render_link_open)
     return md
 
 
+_EXTERNAL_LINK = re.compile(r'<a href="([a-z][a-z0-9+.-]*://[^"]*)"', re.IGNORECASE)
+
+
 def sanitise(html: str) -> str:
-    """Keep only allow-listed tags, attributes and URL schemes (http, https, mailto)."""
-    return nh3.clean(
+    """Keep only allow-listed tags, attributes and URL schemes (http, https, mailto);
+    links to other sites, from Markdown or raw HTML, get rel="noopener noreferrer"."""
+    clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ATTRIBUTES,
@@ -141,6 +134,7 @@ def sanitise(html: str) -> str:
         filter_style_properties={"text-align"},
         strip_comments=True,
     )
+    return _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener noreferrer"', clean)
 
 
 def find_directives(body: str) -> list[Directive | Malformed]:

@@ -240,15 +240,16 @@ def _check_measurement(
 ) -> list[LocatedError]:
     errors: list[LocatedError] = []
 
-    def config_error(sub: Path, message: str, hint: str = "") -> None:
-        errors.append(origin.error((*at, *sub), message, hint, category="config"))
+    # A source's file and the ids its data maps to are content, like the data itself: exit 1.
+    def source_error(sub: Path, message: str, hint: str = "") -> None:
+        errors.append(origin.error((*at, *sub), message, hint))
 
     relative_path = FsPath(source.path)
     resolved = (root / relative_path).resolve()
     if relative_path.is_absolute() or not resolved.is_relative_to(root.resolve()):
-        config_error(("path",), f"measurement path `{source.path}` is outside the project")
+        source_error(("path",), f"measurement path `{source.path}` is outside the project")
     elif not resolved.is_file():
-        config_error(("path",), f"measurement file `{source.path}` not found")
+        source_error(("path",), f"measurement file `{source.path}` not found")
 
     touchpoint_ids: list[tuple[str, Path]] = []
     if isinstance(source.touchpoint, str):
@@ -261,25 +262,21 @@ def _check_measurement(
     for column, spec in source.columns.items():
         if spec.touchpoint is not None:
             touchpoint_ids.append((spec.touchpoint, ("columns", column, "touchpoint")))
-        errors.extend(
-            refs.dimension(spec.dimension, origin, (*at, "columns", column, "dimension"), "config")
-        )
+        errors.extend(refs.dimension(spec.dimension, origin, (*at, "columns", column, "dimension")))
     for touchpoint_id, sub in touchpoint_ids:
-        errors.extend(refs.touchpoint(touchpoint_id, origin, (*at, *sub), "config"))
+        errors.extend(refs.touchpoint(touchpoint_id, origin, (*at, *sub)))
 
     if isinstance(source.persona, str):
-        errors.extend(refs.persona(source.persona, origin, (*at, "persona"), "config"))
+        errors.extend(refs.persona(source.persona, origin, (*at, "persona")))
     elif source.persona is not None:
         for raw_value, persona_id in source.persona.map.items():
-            errors.extend(
-                refs.persona(persona_id, origin, (*at, "persona", "map", raw_value), "config")
-            )
+            errors.extend(refs.persona(persona_id, origin, (*at, "persona", "map", raw_value)))
 
     for column, spec in source.columns.items():
         if (spec.kind or source.kind) is None:
-            config_error(("columns", column), f"column `{column}` needs a `kind`")
+            source_error(("columns", column), f"column `{column}` needs a `kind`")
         if (spec.kind or source.kind) == "rating" and (spec.scale or source.scale) is None:
-            config_error(
+            source_error(
                 ("columns", column), f"rating column `{column}` needs a `scale`, e.g. [1, 5]"
             )
         if (spec.kind or source.kind) == "duration":
@@ -287,7 +284,7 @@ def _check_measurement(
             for touchpoint_id in ids:
                 touchpoint = refs.touchpoints.get(touchpoint_id)
                 if touchpoint is not None and spec.dimension not in touchpoint.item.targets:
-                    config_error(
+                    source_error(
                         ("columns", column),
                         f"duration column `{column}` scores `{spec.dimension}` of touchpoint "
                         f"`{touchpoint_id}`, which has no target for it",
@@ -295,7 +292,7 @@ def _check_measurement(
                         "{target: N, unit: min}}`",
                     )
     if source.layout == "long" and source.kind == "rating" and source.scale is None:
-        config_error((), "a rating source needs a `scale`, e.g. [1, 5]")
+        source_error((), "a rating source needs a `scale`, e.g. [1, 5]")
     return errors
 
 

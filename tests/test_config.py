@@ -84,7 +84,7 @@ def test_references_in_measurements(
         index - text.rfind("\n", 0, index),
     )
     _, diagnostics = load_project(root)
-    assert diagnostics.exit_code() == ExitCode.USAGE_ERROR
+    assert diagnostics.exit_code() == ExitCode.CONTENT_ERROR  # about data, not configuration
 
 
 def test_duration_needs_a_target_on_the_touchpoint(make_project: ProjectFactory) -> None:
