@@ -51,10 +51,8 @@ def test_hostile_project(make_project: ProjectFactory, tmp_path: Path) -> None:
     (data / "personas" / "deep.yaml").write_text(
         "id: deep\nname: D\nx: " + "[" * 100 + "]" * 100 + "\n"
     )
-    (data / "touchpoints" / "tab.yaml").write_text("id: tab\nname: T\n\tchannel: web\n")
-    (data / "touchpoints" / "dup.yaml").write_text(
-        f"id: dup\nname: '{XSS}'\nchannel: web\nmode: online\nowner: billing\nowner: billing\n"
-    )
+    (data / "departments" / "tab.yaml").write_text("id: tab\nname: T\n\tlead: web\n")
+    (data / "personas" / "dup.yaml").write_text(f"id: dup\nname: '{XSS}'\nshare: 0.1\nshare: 0.1\n")
     playbook = root / "content" / "playbooks" / "billing-trust.md"
     playbook.write_text(
         playbook.read_text()
@@ -72,10 +70,10 @@ def test_hostile_project(make_project: ProjectFactory, tmp_path: Path) -> None:
         "data/departments/bomb.yaml:1:1: error: YAML document expands to more than",
         "data/departments/link.yaml: error: links outside the project; refusing to read it",
         "data/personas/deep.yaml:1:1: error: YAML is nested more than 64 levels deep",
-        "data/touchpoints/tab.yaml:3:1: error: YAML syntax error",
-        "data/touchpoints/dup.yaml:6:1: error: duplicate key `owner`",
+        "data/departments/tab.yaml:3:1: error: YAML syntax error",
+        "data/personas/dup.yaml:4:1: error: duplicate key `share`",
         "content/playbooks/billing-trust.md:",
-        "content/playbooks/evil.md:2:",
+        "content/playbooks/evil.md:3:1: error: YAML syntax error",
     ]
     lines = result.output.splitlines()
     for start in expected:
