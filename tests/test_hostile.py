@@ -16,11 +16,12 @@ XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` except the output and the cache (symlinks as their target)."""
+    """Every file under `folder` except cxsite's own output and build cache (symlinks as
+    their target)."""
     found = {}
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
-        if rel.startswith(("output", ".cxsite-cache", ".output")):
+        if {"output", ".cxsite-cache"} & set(path.relative_to(folder).parts):
             continue
         if path.is_symlink():
             found[rel] = os.readlink(path).encode()
