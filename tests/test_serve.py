@@ -178,3 +178,28 @@ def test_listening_beyond_this_machine_warns(tmp_path: Path) -> None:
 def _open(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_serve_survives_concurrent_requests_and_clients_that_leave(
+    served: tuple[Path, str, subprocess.Popen[str]],
+) -> None:
+    _, base, process = served
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    for _ in range(5):  # clients that ask for the largest file and hang up at once
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /assets/vendor/vega-bundle.js HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.recv(100)
+    results: list[int] = []
+
+    def get(path: str) -> None:
+        results.append(fetch(base + path)[0])
+
+    paths = ["index.html", "touchpoints/app.html", "assets/cxsite.css", "search.html"] * 10
+    threads = [threading.Thread(target=get, args=(p,)) for p in paths]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == [200] * len(paths)
+    assert process.poll() is None  # still serving
+    assert fetch(base + "index.html")[0] == 200
