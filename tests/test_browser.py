@@ -7,7 +7,8 @@ import functools
 import http.server
 import re
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -15,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from conftest import REPO
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from cxsite.build import build
 
@@ -81,6 +83,24 @@ def visit(browser: Browser, url: str, allowed_prefix: str) -> tuple[Page, list[s
     return page, errors, outside
 
 
+def poll(condition: Callable[[], bool], timeout: float = 20) -> None:
+    """Wait until `condition` holds, asking from Python: Playwright's wait_for_function
+    evaluates strings in the page, which the site's CSP (rightly) forbids."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except PlaywrightError:  # the page is navigating (a reload) or not ready yet
+            pass
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting in the browser")
+
+
+def charts_drawn(page: Page) -> bool:
+    return page.locator(".vega-chart svg").count() >= page.locator(".vega-chart").count()
+
+
 def all_pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
 
@@ -92,11 +112,7 @@ def check_page(browser: Browser, base: str, path: str) -> None:
         assert outside == [], (path, outside)
         charts = page.locator(".vega-chart")
         if charts.count():
-            page.wait_for_function(
-                "document.querySelectorAll('.vega-chart svg').length >= "
-                "document.querySelectorAll('.vega-chart').length",
-                timeout=20000,
-            )
+            poll(lambda: charts_drawn(page))
             for index in range(charts.count()):
                 assert charts.nth(index).locator("svg").count() >= 1, (path, index)
     finally:
@@ -217,9 +233,7 @@ def test_playbook_filters(browser: Browser, server: str) -> None:
 
 def test_a_scorecard_prints_on_one_a4_page(browser: Browser, server: str) -> None:
     page, _, _ = visit(browser, server + "touchpoints/support-call.html", server)
-    page.wait_for_function(
-        "document.querySelectorAll('.vega-chart svg').length >= 1", timeout=20000
-    )
+    poll(lambda: page.locator(".vega-chart svg").count() >= 1)
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, pages

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_browser import ARGS, CHROMIUM
+from test_browser import ARGS, CHROMIUM, poll
 
 from cxsite.cli import main
 
@@ -146,9 +146,7 @@ def test_the_browser_reloads_on_save(served: tuple[Path, str, subprocess.Popen[s
         assert "Reloaded by the browser" not in page.content()
         playbook = root / "content" / "playbooks" / "slow-support.md"
         playbook.write_text(playbook.read_text() + "\nReloaded by the browser.\n")
-        page.wait_for_function(
-            "document.body.innerText.includes('Reloaded by the browser')", timeout=30000
-        )
+        poll(lambda: "Reloaded by the browser" in page.locator("body").inner_text(), 30)
         browser.close()
 
 
