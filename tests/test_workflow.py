@@ -174,3 +174,18 @@ def test_subprocess_init_new_and_serve_help(tmp_path: Path) -> None:
     assert new.returncode == 0 and new.stdout.strip().endswith("from-a-shell.md")
     serve = subprocess.run([*run, "serve", "--help"], capture_output=True, text=True, timeout=60)
     assert serve.returncode == 0 and "--port" in serve.stdout
+
+
+def test_pre_commit_hook_runs_check_on_project_files() -> None:
+    import re
+
+    import yaml
+    from conftest import REPO
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "cxsite-check" and hook["entry"] == "cxsite check"
+    pattern = re.compile(hook["files"])
+    assert all(
+        pattern.match(p) for p in ["cxsite.yaml", "data/journeys.yaml", "content/playbooks/a.md"]
+    )
+    assert not pattern.match("README.md")
