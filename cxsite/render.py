@@ -18,7 +18,6 @@ from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import atom_feed, search_index, sitemap
 from cxsite.site.pages import NAV, PageSpec, SiteBuilder
 from cxsite.site.scoreindex import ScoreIndex
-from cxsite.site.views import Link
 from cxsite.theme import template_fingerprint
 
 SEARCH_TEXT_LIMIT = 4000
@@ -132,6 +131,3 @@ def _render_page(
     html = env.get_template(page.template).render(context).encode("utf-8")
     memo.put("page", key, html)
     return html
-
-
-__all__ = ["render_site", "Link"]

@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import REPO, ProjectFactory, dump
-from scoring_support import long_csv, scored_project
+from conftest import REPO, ProjectFactory
+from scoring_support import long_csv
 
 from cxsite import __version__
 from cxsite.build import build
@@ -234,9 +234,6 @@ def test_scores_only_project_without_measurements_builds(
     result = build(make_project(), tmp_path / "out")
     assert result.output is not None
     assert "no data" in (result.output / "touchpoints" / "app-login.html").read_text()
-
-
-__all__ = ["dump", "scored_project"]
 
 
 def test_every_page_has_a_strict_content_security_policy(example_site: Path) -> None:

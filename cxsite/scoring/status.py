@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from cxsite.config import Scoring
-from cxsite.model import ALL
 from cxsite.project import Project
 from cxsite.scoring.formulas import Z95
 
@@ -70,6 +69,3 @@ def add_changes(table: pd.DataFrame) -> pd.DataFrame:
         table[name] = delta.to_numpy()
         table[f"{name}_significant"] = (delta.abs() > noise).fillna(False).to_numpy()
     return table
-
-
-__all__ = ["add_changes", "add_status_and_gaps", "ALL"]
