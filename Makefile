@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test lint typecheck pytest example-data clean
+.PHONY: site test lint typecheck pytest example-data bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ pytest:
 # Regenerate the example's measurement CSVs (seeded: the output never changes).
 example-data: $(BIN)/python
 	$(BIN)/python scripts/generate_example_data.py
+
+# Benchmarks (not part of the tests): SIZE=medium or large.
+SIZE ?= medium
+bench: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . duckdb
+	$(BIN)/python benchmarks/run.py --size $(SIZE)
 
 clean:
 	rm -rf output .cxsite-cache build dist *.egg-info
