@@ -10,6 +10,7 @@ import jinja2
 from cxsite import __version__
 from cxsite.cache import Memo, NoMemo, digest
 from cxsite.project import Project
+from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
 from cxsite.scoring.export import scores_csv, scores_json
 from cxsite.site import insights, urls
@@ -53,6 +54,11 @@ def render_site(
         if progress is not None:
             progress(done, len(pages))
     files["data/scores.csv"] = scores_csv(scores)
+    # The editor schemas, with this build's ids, stay current at output/schema/.
+    ids = {"department": list(project.departments), "persona": list(project.personas),
+           "touchpoint": list(project.touchpoints)}  # fmt: skip
+    for name, schema in build_schemas(list(project.dimensions), ids).items():
+        files[f"schema/{name}"] = schema_json(schema)
     files["data/scores.json"] = scores_json(scores)
     files["assets/search-index.js"] = search_index(
         [

@@ -40,13 +40,18 @@ def build_schemas(
     return {name: _apply_marks(schema, known) for name, schema in sorted(schemas.items())}
 
 
+def schema_json(schema: Mapping[str, Any]) -> bytes:
+    """A schema as pretty, stable JSON."""
+    return (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
 def write_schemas(schemas: Mapping[str, Mapping[str, Any]], folder: Path) -> list[Path]:
     """Write each schema as pretty, stable JSON; return the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, schema in schemas.items():
         path = folder / name
-        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_bytes(schema_json(schema))
         written.append(path)
     return written
 

@@ -261,3 +261,20 @@ def test_theme_files_linking_outside_are_not_copied(
     assert result.output is not None
     assert (result.output / "assets" / "ok.css").is_file()
     assert not (result.output / "assets" / "leak.txt").exists()
+
+
+def test_every_build_writes_current_editor_schemas(example_site: Path) -> None:
+    schema = json.loads((example_site / "schema" / "touchpoint.schema.json").read_text())
+    owner = schema["$defs"]["Touchpoint"]["properties"]["owner"]
+    assert "customer-service" in owner["enum"]
+    assert (example_site / "schema" / "playbook.schema.json").is_file()
+
+
+def test_only_active_playbooks_fire(example_site: Path) -> None:
+    index = (example_site / "playbooks" / "index.html").read_text()
+    rows = re.findall(
+        r'data-touchpoints="[^"]*" data-status="(\w+)" data-firing="(\w+)">',
+        index,
+    )
+    assert rows and all(status == "active" for status, firing in rows if firing == "yes")
+    assert any(status != "active" for status, _ in rows)

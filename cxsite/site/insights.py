@@ -25,6 +25,8 @@ class Firing:
 def firing_triggers(project: Project, index: ScoreIndex, playbook: Playbook) -> list[Firing]:
     """Where the playbook's trigger is met now: any of its touchpoints, on any of its
     dimensions (or `all` when none are listed), in the latest period."""
+    if playbook.meta.status != "active":  # drafts and retired playbooks never fire
+        return []
     trigger = playbook.meta.trigger
     dimensions = playbook.meta.dimensions or (ALL,)
     fired = []
