@@ -16,6 +16,7 @@ from cxsite.project import Project, load_project
 from cxsite.render import Progress, render_site
 from cxsite.scoring.engine import Scores, score_project
 from cxsite.theme import theme_assets, theme_environment, vendor_assets
+from cxsite.validate import is_base_url
 from cxsite.write import UnsafeOutputError, write_site
 
 
@@ -114,6 +115,12 @@ def _build(
     if project is None or scores is None or (strict and diagnostics.warnings):
         return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
     if base_url is not None:
+        if not is_base_url(base_url):
+            message = (
+                f"--base-url must be an http(s) URL or a path starting with `/`, not `{base_url}`"
+            )
+            diagnostics.add(LocatedError("--base-url", 0, 0, message, category="config"))
+            return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
     assets = {**theme_assets(root, project.config.theme), **vendor_assets(memo)}

@@ -58,6 +58,9 @@ def _located(
     ):
         message = f"`{value}` is not a valid id: use lowercase letters, digits and hyphens"
         hint = f"for example `{slugify(str(value))}`"
+    elif kind == "model_type":
+        found = type(value).__name__ if value is not None else "nothing"
+        message = f"`{field}`: expected fields (`name: value`, or `{{name: value}}`), found {found}"
     elif kind == "literal_error":
         expected = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
         message = f"`{field}`: `{value}` is not one of {', '.join(expected)}"

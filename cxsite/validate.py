@@ -205,15 +205,18 @@ def _unique_dimensions(
     return result
 
 
+def is_base_url(value: str) -> bool:
+    """An http(s) URL with a host, or a path from the server root."""
+    parsed = urlparse(value)
+    return bool(parsed.scheme in ("http", "https") and parsed.netloc) or value.startswith("/")
+
+
 def _check_config(
     config: Config, origin: Origin, refs: _References, root: FsPath
 ) -> list[LocatedError]:
     errors: list[LocatedError] = []
     if config.base_url is not None:
-        parsed = urlparse(config.base_url)
-        if not (
-            parsed.scheme in ("http", "https") and parsed.netloc
-        ) and not config.base_url.startswith("/"):
+        if not is_base_url(config.base_url):
             errors.append(
                 origin.error(
                     ("base_url",),

@@ -250,3 +250,11 @@ def test_an_internal_error_is_one_line_not_a_traceback(
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_base_url_option_is_checked(make_project: ProjectFactory) -> None:
+    root = make_project()
+    code, _, err = run("--project", str(root), "build", "--base-url", "not a url")
+    assert code == 2
+    assert "--base-url must be an http(s) URL" in err
+    assert run("--project", str(root), "build", "--base-url", "https://intranet/cx/")[0] == 0

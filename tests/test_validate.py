@@ -472,3 +472,12 @@ def test_symlinks_leading_outside_the_project_are_refused(
         "data/departments/link.yaml",
         "links outside the project; refusing to read it",
     )
+
+
+def test_a_scalar_where_a_mapping_belongs_says_so(make_project: ProjectFactory) -> None:
+    root = make_project()
+    playbook_with(root, "trigger: {below: 60}", "trigger: below 60")
+    error = only(root)
+    assert error.message == (
+        "`trigger`: expected fields (`name: value`, or `{name: value}`), found str"
+    )
