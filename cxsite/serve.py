@@ -158,6 +158,7 @@ class LiveServer:
         self.httpd = http.server.ThreadingHTTPServer((host, port), make_handler(self.state))
         self.httpd.daemon_threads = True
         self.stop_event = threading.Event()
+        self.building = threading.Lock()
 
     @property
     def url(self) -> str:
@@ -165,8 +166,9 @@ class LiveServer:
         return f"http://{host!s}:{port}/"
 
     def rebuild(self) -> BuildResult:
-        result = build(self.root, self.state.folder)
-        self.state.publish(result)
+        with self.building:  # one build at a time: they share the output and the cache
+            result = build(self.root, self.state.folder)
+            self.state.publish(result)
         self.report(result)
         return result
 
@@ -185,9 +187,10 @@ class LiveServer:
                 self.rebuild()
 
     def serve_forever(self) -> None:
-        self.rebuild()
+        # Watch first, so that a save during the first build is not missed.
         watcher = threading.Thread(target=self.watch, daemon=True)
         watcher.start()
+        self.rebuild()
         try:
             self.httpd.serve_forever(poll_interval=0.2)
         finally:
