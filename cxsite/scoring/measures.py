@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cxsite.config import ColumnRef, Config, Kind, KindOptions, MeasurementSource
+from cxsite.config import Config, Kind, KindOptions
 
 SHARE_KINDS = frozenset({"boolean", "duration"})
 DEFAULT_TRUE = ("true", "yes", "y", "1")
 DEFAULT_FALSE = ("false", "no", "n", "0")
 SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0}
-LONG_COLUMNS = ("touchpoint", "dimension", "period", "value")
 
 
 @dataclass(frozen=True)
@@ -76,25 +75,3 @@ def measures_of(config: Config) -> tuple[Measure, ...]:
 
 def _first(*values: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return next((v for v in values if v is not None), None)
-
-
-def column_of(spec: str | ColumnRef | None, default: str | None) -> str | None:
-    """The CSV column a spec reads from (None when the value is fixed or absent)."""
-    if isinstance(spec, ColumnRef):
-        return spec.column
-    if spec is None:
-        return default
-    return None
-
-
-def needed_columns(source: MeasurementSource, measures: tuple[Measure, ...]) -> list[str]:
-    """The CSV columns a source needs, in a stable order (only these are read)."""
-    long = source.layout == "long"
-    wanted = [
-        column_of(source.touchpoint, "touchpoint" if long else None),
-        "dimension" if long else None,
-        column_of(source.period, "period" if long else None),
-        column_of(source.persona, None),
-        *(m.column for m in measures),
-    ]
-    return list(dict.fromkeys(c for c in wanted if c is not None))
