@@ -38,11 +38,13 @@ pytest:
 example-data: $(BIN)/python
 	$(BIN)/python scripts/generate_example_data.py
 
-# Benchmarks (not part of the tests): SIZE=medium or large.
+# Benchmarks (not part of the tests): SIZE=medium or large; BENCH_ARGS="--skip pages,scaling"
+# reruns parts (see benchmarks/run.py). MkDocs and Hugo are set up by run.py itself.
 SIZE ?= medium
+BENCH_ARGS ?=
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e . duckdb
-	$(BIN)/python benchmarks/run.py --size $(SIZE)
+	$(BIN)/python benchmarks/run.py --size $(SIZE) $(BENCH_ARGS)
 
 clean:
 	rm -rf output .cxsite-cache build dist *.egg-info

@@ -1,16 +1,19 @@
 """A seeded generator of synthetic but realistic cxsite projects for the benchmarks.
 
     python benchmarks/generate.py --size medium --out /tmp/cx-medium
+    python benchmarks/generate.py --size large --rows 3000000 --out /tmp/cx-3m
 
 Sizes: medium (300 touchpoints, 100 playbooks, 1M rows), large (2,000 touchpoints,
-40 journeys, 1,000 playbooks of about 600 words, 10M rows over 36 months).
+40 journeys, 1,000 playbooks of about 600 words, 10M rows over 36 months). `--rows`
+overrides only the number of measurement rows (70% survey, 30% tickets); definitions and
+playbooks stay those of the size, so projects that differ only in rows can be compared.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -217,8 +220,8 @@ measurements:
 """
 
 
-def generate(size_name: str, out: Path, seed: int = 2026) -> Path:
-    size = SIZES[size_name]
+def generate(size_name: str, out: Path, seed: int = 2026, rows: int | None = None) -> Path:
+    size = SIZES[size_name] if rows is None else replace(SIZES[size_name], rows=rows)
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -235,8 +238,9 @@ def main() -> None:
     parser.add_argument("--size", choices=list(SIZES), default="medium")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--rows", type=int, help="measurement rows (default: the size's)")
     args = parser.parse_args()
-    print(generate(args.size, args.out, args.seed))
+    print(generate(args.size, args.out, args.seed, args.rows))
 
 
 if __name__ == "__main__":
