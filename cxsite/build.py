@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import shutil
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cxsite.cache import Memo, SqliteMemo
+import pandas as pd
+
+from cxsite.cache import Memo, SqliteMemo, digest
 from cxsite.errors import Diagnostics, LocatedError
 from cxsite.load.measurements import measurement_partials
 from cxsite.project import Project, load_project
 from cxsite.render import Progress, render_site
 from cxsite.scoring.engine import Scores, score_project
+from cxsite.scoring.measures import Measure
 from cxsite.theme import theme_assets, theme_environment, vendor_assets
 from cxsite.validate import is_base_url
 from cxsite.write import UnsafeOutputError, write_site
@@ -29,16 +33,50 @@ class Analysis:
     diagnostics: Diagnostics
 
 
-def analyse(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> Analysis:
-    """Load and validate the project, aggregate its measurements and score it."""
+def analyse(
+    root: Path, today: dt.date | None = None, memo: Memo | None = None, *, score: bool = True
+) -> Analysis:
+    """Load and validate the project, aggregate its measurements and (with `score`) score it."""
     project, diagnostics = load_project(root, today)
     if project is None:
         return Analysis(None, None, diagnostics)
     partials, measures, problems = measurement_partials(project, memo, today)
     diagnostics.extend(problems)
-    if diagnostics.errors:
+    if diagnostics.errors or not score:
         return Analysis(project, None, diagnostics)
-    return Analysis(project, score_project(project, partials, measures), diagnostics)
+    return Analysis(project, _cached_scores(project, partials, measures, memo), diagnostics)
+
+
+def _cached_scores(
+    project: Project, partials: pd.DataFrame, measures: tuple[Measure, ...], memo: Memo | None
+) -> Scores:
+    """score_project, remembered by the partials and every definition scores depend on."""
+    if memo is None:
+        return score_project(project, partials, measures)
+    definitions = [
+        model.model_dump_json()
+        for kind in (project.dimensions, project.departments, project.personas,
+                     project.touchpoints, project.journeys)
+        for model in kind.values()
+    ]  # fmt: skip
+    key = digest(
+        pd.util.hash_pandas_object(partials, index=False).to_numpy().tobytes(),
+        repr(measures),
+        project.config.scoring.model_dump_json(),
+        *definitions,
+    )
+    stored_table = memo.get("scores", f"{key}-table")
+    stored_personas = memo.get("scores", f"{key}-personas")
+    if stored_table is not None and stored_personas is not None:
+        table = pd.read_parquet(io.BytesIO(stored_table))
+        personas = pd.read_parquet(io.BytesIO(stored_personas))
+        return Scores(table, personas, tuple(sorted(table["period"].unique())))
+    scores = score_project(project, partials, measures)
+    for part, frame in (("table", scores.table), ("personas", scores.persona_touchpoints)):
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        memo.put("scores", f"{key}-{part}", buffer.getvalue())
+    return scores
 
 
 CACHE_DIR = ".cxsite-cache"
@@ -47,6 +85,15 @@ CACHE_DIR = ".cxsite-cache"
 def clear_cache(root: Path) -> None:
     """Forget everything cached for the project at `root`."""
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+
+
+def check(root: Path, today: dt.date | None = None) -> Diagnostics:
+    """Every problem of the project; unchanged measurement files are not read again."""
+    cache = SqliteMemo(root.resolve() / CACHE_DIR)
+    try:
+        return analyse(root, today, cache, score=False).diagnostics
+    finally:
+        cache.close(prune=False)
 
 
 def build_date(latest_period: str | None) -> str:

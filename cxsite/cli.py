@@ -18,6 +18,7 @@ from rich.console import Console
 from cxsite import __version__
 from cxsite.build import BuildResult, analyse, clear_cache
 from cxsite.build import build as build_site
+from cxsite.build import check as check_project
 from cxsite.config import Config
 from cxsite.errors import Diagnostics, ExitCode
 from cxsite.model import CHANNELS
@@ -180,7 +181,7 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
 @click.pass_obj
 def check(obj: Context, output_format: str, strict: bool) -> None:
     """Validate every file and report all problems at once."""
-    diagnostics = analyse(obj.root).diagnostics
+    diagnostics = check_project(obj.root)
     if output_format == "json":
         click.echo(diagnostics.to_json())
     else:

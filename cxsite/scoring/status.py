@@ -18,20 +18,17 @@ def add_status_and_gaps(table: pd.DataFrame, project: Project, settings: Scoring
     Status against an expectation E (touchpoints, personas): green ≥ E, amber ≥ E − margin,
     red below; elsewhere green ≥ thresholds.green, amber ≥ thresholds.amber, red below.
     """
-    expectations = {
-        ("touchpoint", t.id, d): e
-        for t in project.touchpoints.values()
-        for d, e in t.expectations.items()
-    }
-    expectations.update(
-        {
-            ("persona", p.id, d): e
-            for p in project.personas.values()
-            for d, e in p.expectations.items()
-        }
-    )
-    keys = zip(table["level"], table["id"], table["dimension"], strict=True)
-    table = table.assign(expectation=[expectations.get(key, np.nan) for key in keys])
+    expectations = pd.DataFrame(
+        [("touchpoint", t.id, d, e) for t in project.touchpoints.values()
+         for d, e in t.expectations.items()]
+        + [("persona", p.id, d, e) for p in project.personas.values()
+           for d, e in p.expectations.items()],
+        columns=[*SERIES_KEYS, "expectation"],
+    )  # fmt: skip
+    table = table.drop(columns="expectation", errors="ignore")
+    table = table.merge(expectations.astype({k: table[k].dtype for k in SERIES_KEYS}),
+                        on=SERIES_KEYS, how="left", sort=False)  # fmt: skip
+    table["expectation"] = table["expectation"].astype("float64")
     green = table["expectation"].fillna(settings.thresholds.green)
     amber = (table["expectation"] - settings.expectation_margin).fillna(settings.thresholds.amber)
     table["status"] = np.select(

@@ -182,8 +182,8 @@ def status_changes(index: ScoreIndex) -> list[StatusChange]:
         return []
     levels = ["overall", "journey", "stage", "department", "touchpoint", "persona"]
     changes = []
-    for score in index.rows():
-        if score.period != index.latest or score.level not in levels:
+    for score in index.rows(index.latest):
+        if score.level not in levels:
             continue
         before = index.get(score.level, score.id, score.dimension, index.previous)
         if before is not None and before.status != score.status:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from cxsite.scoring.engine import Scores
 
 STATUS_LABEL = {"green": "Green", "amber": "Amber", "red": "Red"}
+VIEW_COLUMNS = [
+    "level", "id", "dimension", "period", "score", "n", "status", "low_sample", "ci_low",
+    "ci_high", "change_1", "change_1_significant", "change_3", "expectation", "customer",
+    "internal", "perception_gap", "blind_spot", "nps", "spread",
+]  # fmt: skip
 
 
 def _number(value: Any) -> float | None:
@@ -73,41 +82,85 @@ class ScoreView:
 
 
 class ScoreIndex:
-    """Scores by (level, id, dimension, period), and each series over periods."""
+    """Scores by (level, id, dimension, period), and each series over periods.
+
+    Built from column arrays in a few vectorised steps; a row becomes a ScoreView only when
+    a page asks for it (a large project has millions of rows and shows a fraction of them).
+    """
 
     def __init__(self, scores: Scores) -> None:
         self.periods = scores.periods
         self.latest = scores.latest_period
-        self._rows: dict[tuple[str, str, str, str], ScoreView] = {}
-        self._series: dict[tuple[str, str, str], list[ScoreView]] = {}
+        self.previous = self.periods[-2] if len(self.periods) > 1 else None
         # Persona breakdowns live under levels such as `persona:busy-parent:touchpoint`.
         breakdown = scores.persona_touchpoints
+        frames = [scores.table[VIEW_COLUMNS]]
         if len(breakdown):
-            breakdown = breakdown.assign(
+            labelled = breakdown.assign(
                 level="persona:" + breakdown["persona"] + ":" + breakdown["level"]
             )
-        for frame in (scores.table, breakdown):
-            for record in frame.to_dict("records"):
-                view = _view(record)
-                self._rows[(view.level, view.id, view.dimension, view.period)] = view
-                self._series.setdefault((view.level, view.id, view.dimension), []).append(view)
-        self.previous = self.periods[-2] if len(self.periods) > 1 else None
+            frames.append(labelled.reindex(columns=VIEW_COLUMNS))
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        frame = frame.sort_values(["level", "id", "dimension", "period"], kind="stable")
+        self._main_rows = len(scores.table)
+        self._columns = {c: frame[c].to_numpy() for c in VIEW_COLUMNS}
+        self._is_main = ~frame["level"].str.startswith("persona:").to_numpy(dtype=bool)
+        self._series: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self._views: dict[int, ScoreView] = {}
+        if len(frame):
+            level, item, dimension = (self._columns[c] for c in ("level", "id", "dimension"))
+            starts = np.flatnonzero(
+                np.concatenate(
+                    [
+                        [True],
+                        (level[1:] != level[:-1])
+                        | (item[1:] != item[:-1])
+                        | (dimension[1:] != dimension[:-1]),
+                    ]
+                )
+            )
+            ends = np.append(starts[1:], len(frame))
+            keys = zip(
+                level[starts].tolist(),
+                item[starts].tolist(),
+                dimension[starts].tolist(),
+                strict=True,
+            )
+            self._series = dict(
+                zip(keys, zip(starts.tolist(), ends.tolist(), strict=True), strict=True)
+            )
+        self._periods = self._columns["period"]
 
     def get(
         self, level: str, item_id: str, dimension: str = "all", period: str | None = None
     ) -> ScoreView | None:
         """The score in `period` (default: the latest period)."""
         wanted = period or self.latest
-        if wanted is None:
+        bounds = self._series.get((level, item_id, dimension))
+        if wanted is None or bounds is None:
             return None
-        return self._rows.get((level, item_id, dimension, wanted))
+        start, end = bounds
+        position = bisect.bisect_left(self._periods, wanted, start, end)
+        if position == end or self._periods[position] != wanted:
+            return None
+        return self._view(position)
 
     def series(self, level: str, item_id: str, dimension: str = "all") -> list[ScoreView]:
         """The score in every period that has one, oldest first."""
-        return self._series.get((level, item_id, dimension), [])
+        bounds = self._series.get((level, item_id, dimension))
+        return [] if bounds is None else [self._view(i) for i in range(*bounds)]
 
-    def rows(self) -> Iterable[ScoreView]:
-        return self._rows.values()
+    def rows(self, period: str | None = None) -> Iterator[ScoreView]:
+        """The rows of the scores table (no persona breakdowns), optionally of one period."""
+        wanted = self._is_main if period is None else self._is_main & (self._periods == period)
+        return (self._view(int(i)) for i in np.flatnonzero(wanted))
+
+    def _view(self, position: int) -> ScoreView:
+        view = self._views.get(position)
+        if view is None:
+            view = _view({c: values[position] for c, values in self._columns.items()})
+            self._views[position] = view
+        return view
 
 
 def _view(record: dict[Any, Any]) -> ScoreView:
