@@ -263,12 +263,18 @@ def must(run: Run) -> Run:
     return run
 
 
-def best(command: list[str], repeat: int, cwd: Path | None = None, before: Any = None) -> Run:
+def best(
+    command: list[str],
+    repeat: int,
+    cwd: Path | None = None,
+    before: Any = None,
+    timeout: float | None = None,
+) -> Run:
     runs = []
     for _ in range(repeat):
         if before is not None:
             before()
-        runs.append(must(measure(command, cwd)))
+        runs.append(must(measure(command, cwd, timeout)))
     return min(runs, key=lambda r: r.seconds)
 
 
@@ -453,7 +459,7 @@ def html_pages(folder: Path, pattern: str = "**/*.html") -> int:
     return sum(1 for _ in folder.glob(pattern))
 
 
-def part_pages(project: Path, work: Path, repeat: int) -> dict[str, Any]:
+def part_pages(project: Path, work: Path, repeat: int, timeout: float | None) -> dict[str, Any]:
     mkdocs = ensure_mkdocs(work)
     hugo = ensure_hugo()
     cx, mk, hu, n, words = pages_setup(project, work / f"{project.name}-pages")
@@ -463,7 +469,7 @@ def part_pages(project: Path, work: Path, repeat: int) -> dict[str, Any]:
         shutil.rmtree(cx / "output", ignore_errors=True)
 
     cxsite_cmd = [sys.executable, "-m", "cxsite", "--project", str(cx), "build", "--quiet"]
-    cx_run = best(cxsite_cmd, repeat, before=clean_cx)
+    cx_run = best(cxsite_cmd, repeat, before=clean_cx, timeout=timeout)
     mk_run = best([str(mkdocs), "build", "--quiet", "--clean"], repeat, cwd=mk,
                   before=lambda: shutil.rmtree(mk / "site", ignore_errors=True))  # fmt: skip
     hu_run = best([hugo, "--quiet"], repeat, cwd=hu,
@@ -556,9 +562,10 @@ def part_scaling(size: str, project: Path, work: Path, rows_list: list[int]) -> 
     }
 
 
-def part_profile(project: Path) -> dict[str, Any]:
+def part_profile(project: Path, timeout: float | None) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        must(measure([sys.executable, "-c", PROFILE, str(project), out.name]))
+        command = [sys.executable, "-X", "faulthandler", "-c", PROFILE, str(project), out.name]
+        must(measure(command, timeout=timeout))
         runs = json.loads(Path(out.name).read_text())
     section = [
         "### Profile (cProfile, in-process `cxsite.build.build`, top 15 by cumulative time)",
@@ -571,9 +578,10 @@ def part_profile(project: Path) -> dict[str, Any]:
                     "| calls | own s | cumulative s | function |", "|---:|---:|---:|---|"]  # fmt: skip
         section += [f"| {c} | {t:.2f} | {ct:.2f} | `{w}` |" for c, t, ct, w in run["top"]]
         section.append("")
-    hottest = max(runs[0]["top"], key=lambda entry: entry[1])
+    inner = [e for e in runs[0]["top"] if not re.search(r"\((_?build)\)$", e[3])][:3]
+    named = ", ".join(f"{e[3].rsplit('(', 1)[-1].rstrip(')')} {e[2]:.1f} s" for e in inner)
     return {"section": section, "rows": [("profile (cProfile)", f"cold {runs[0]['seconds']:.1f} s, no-change {runs[1]['seconds']:.1f} s", "–",
-                                           f"most own time in the top 15 (cold): `{hottest[3]}`")]}  # fmt: skip
+                                           f"cold, cumulative: {named}")]}  # fmt: skip
 
 
 # --- report -------------------------------------------------------------------------------
@@ -606,6 +614,9 @@ def write_results(size: str, stored: dict[str, Any]) -> str:
     lines += [f"Last run {run_info['date']} on {run_info['machine']}; {run_info['versions']};"
               f" cxsite {run_info['revision']}; load average {run_info['load']}."
               f" Command: `{run_info['command']}`.", ""]  # fmt: skip
+    if run_info.get("busy"):
+        lines += ["Other work competed for the 2 cores during this run (1-minute load average above"
+                  " 1 at its start or end), so single figures are noisy.", ""]  # fmt: skip
     extra: list[str] = []
     for part in PARTS:
         result = stored["parts"].get(part)
@@ -668,8 +679,9 @@ def main() -> None:
         skip.add("profile")
     args.work.mkdir(parents=True, exist_ok=True)
     project = args.work / args.size
-    today = dt.date.today().isoformat()
+    today = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     load_before = os.getloadavg()[0]
+    busy = load_before > 1
     generated = ensure_project(args.size, project)
     state = f"generated in {generated:.1f} s" if generated else "reused"
     print(f"project {project} ({state})", flush=True)
@@ -682,16 +694,21 @@ def main() -> None:
             continue
         print(f"{part}: running", flush=True)
         started = time.perf_counter()
-        if part == "ingest":
-            result = part_ingest(project, args.repeat)
-        elif part == "builds":
-            result = part_builds(project, args.timeout)
-        elif part == "pages":
-            result = part_pages(project, args.work, args.repeat)
-        elif part == "scaling":
-            result = part_scaling(args.size, project, args.work, parse_rows(args.scale_rows))
-        else:
-            result = part_profile(project)
+        try:
+            if part == "ingest":
+                result = part_ingest(project, args.repeat)
+            elif part == "builds":
+                result = part_builds(project, args.timeout)
+            elif part == "pages":
+                result = part_pages(project, args.work, args.repeat, args.timeout)
+            elif part == "scaling":
+                result = part_scaling(args.size, project, args.work, parse_rows(args.scale_rows))
+            else:
+                result = part_profile(project, 2 * args.timeout)
+        except SystemExit as failure:  # a failed or stopped step: report it, go on
+            print(failure, flush=True)
+            result = {"rows": [(f"{part} (failed)", "–", "–", str(failure).splitlines()[0])],
+                      "section": [f"### {part} failed", "", "```", str(failure)[-3000:], "```", ""]}  # fmt: skip
         result["date"] = today
         stored["parts"][part] = result
         store.write_text(json.dumps(stored, indent=1))
@@ -701,12 +718,17 @@ def main() -> None:
     command = f"make bench SIZE={args.size}" + (
         f' BENCH_ARGS="--skip {args.skip}"' if args.skip else ""
     )
+    ran = [part for part in PARTS if part not in skip]
+    if not ran and "run" in stored:  # nothing measured: only rewrite the section
+        print(f"\nwritten to {write_results(args.size, stored)}")
+        return
     stored["run"] = {
         "date": today,
         "machine": machine(),
         "versions": versions(mkdocs if mkdocs.is_file() else None),
         "revision": cxsite_revision(),
         "load": f"{load_before:.1f} before, {os.getloadavg()[0]:.1f} after",
+        "busy": busy or os.getloadavg()[0] > 1,
         "command": command,
     }
     store.write_text(json.dumps(stored, indent=1))
