@@ -37,7 +37,7 @@ def analyse(
     root: Path, today: dt.date | None = None, memo: Memo | None = None, *, score: bool = True
 ) -> Analysis:
     """Load and validate the project, aggregate its measurements and (with `score`) score it."""
-    project, diagnostics = load_project(root, today)
+    project, diagnostics = load_project(root, today, memo)
     if project is None:
         return Analysis(None, None, diagnostics)
     partials, measures, problems = measurement_partials(project, memo, today)
@@ -70,8 +70,8 @@ def _cached_scores(
     if stored_table is not None and stored_personas is not None:
         table = pd.read_parquet(io.BytesIO(stored_table))
         personas = pd.read_parquet(io.BytesIO(stored_personas))
-        return Scores(table, personas, tuple(sorted(table["period"].unique())))
-    scores = score_project(project, partials, measures)
+        return Scores(table, personas, tuple(sorted(table["period"].unique())), key)
+    scores = replace(score_project(project, partials, measures), fingerprint=key)
     for part, frame in (("table", scores.table), ("personas", scores.persona_touchpoints)):
         buffer = io.BytesIO()
         frame.to_parquet(buffer, index=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -34,6 +35,18 @@ class Memo(Protocol):
 
     def put(self, namespace: str, key: str, value: bytes) -> None: ...
 
+    def reader(self) -> Callable[[], Memo]:
+        """How a forked worker process opens its own view of this memo (for reading)."""
+        ...
+
+    def replay(self, record: MemoRecord) -> None:
+        """Take in what a worker read and wrote, as if this process had done it."""
+        ...
+
+
+# What a worker did with its memo: the entries it found, how many it missed, what it wrote.
+MemoRecord = tuple[list[tuple[str, str]], int, list[tuple[str, str, bytes]]]
+
 
 class NoMemo:
     """Remembers nothing: every value is computed."""
@@ -42,6 +55,12 @@ class NoMemo:
         return None
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
+        return None
+
+    def reader(self) -> Callable[[], Memo]:
+        return NoMemo
+
+    def replay(self, record: MemoRecord) -> None:
         return None
 
 
@@ -63,6 +82,16 @@ class MemoryMemo:
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
         self.values[(namespace, key)] = value
+
+    def reader(self) -> Callable[[], Memo]:
+        return lambda: self  # a forked worker has its own copy of the values
+
+    def replay(self, record: MemoRecord) -> None:
+        found, missed, written = record
+        self.hits += len(found)
+        self.misses += missed
+        for namespace, key, value in written:
+            self.put(namespace, key, value)
 
 
 class SqliteMemo:
@@ -111,13 +140,11 @@ class SqliteMemo:
             if row is None:
                 self.misses += 1
                 return None
-            self.connection.execute(
-                "UPDATE entries SET used = 1 WHERE namespace = ? AND key = ?", (namespace, key)
-            )
         except sqlite3.Error:
             self._reset()
             return None
         self.hits += 1
+        self._mark_used(namespace, key)
         return bytes(row[0])
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
@@ -127,6 +154,35 @@ class SqliteMemo:
             self.connection.execute(
                 "INSERT OR REPLACE INTO entries (namespace, key, value, used) VALUES (?, ?, ?, 1)",
                 (namespace, key, value),
+            )
+        except sqlite3.Error:
+            self._reset()
+
+    def reader(self) -> Callable[[], Memo]:
+        """Commit, so that a worker's own connection sees every entry written so far."""
+        if self.connection is not None:
+            try:
+                self.connection.commit()
+            except sqlite3.Error:
+                self._reset()
+        path = self.path
+        return lambda: _SqliteReader(path)
+
+    def replay(self, record: MemoRecord) -> None:
+        found, missed, written = record
+        self.misses += missed
+        for namespace, key in found:
+            self.hits += 1
+            self._mark_used(namespace, key)
+        for namespace, key, value in written:
+            self.put(namespace, key, value)
+
+    def _mark_used(self, namespace: str, key: str) -> None:
+        if self.connection is None:
+            return
+        try:
+            self.connection.execute(
+                "UPDATE entries SET used = 1 WHERE namespace = ? AND key = ?", (namespace, key)
             )
         except sqlite3.Error:
             self._reset()
@@ -143,3 +199,34 @@ class SqliteMemo:
         except sqlite3.Error:
             pass
         self.connection = None
+
+
+class _SqliteReader:
+    """A worker's read-only connection to the cache; any problem is a miss, never a reset."""
+
+    def __init__(self, path: Path) -> None:
+        self.connection: sqlite3.Connection | None = None
+        try:
+            self.connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+        except sqlite3.Error:
+            self.connection = None
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        if self.connection is None:
+            return None
+        try:
+            row = self.connection.execute(
+                "SELECT value FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else bytes(row[0])
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        return None  # the worker's writes reach the cache through its parent
+
+    def reader(self) -> Callable[[], Memo]:
+        return NoMemo
+
+    def replay(self, record: MemoRecord) -> None:
+        return None

@@ -172,16 +172,21 @@ def render_markdown(body: str, render_directive: DirectiveRenderer) -> RenderedM
     return RenderedMarkdown(html, headings, text, tuple(found))
 
 
+def find_directives_cached(body: str, memo: Memo) -> list[Directive | Malformed]:
+    """`find_directives`, remembered by body."""
+    listed = memo.get("md-directives", digest(body))
+    if listed is not None:
+        return [_from_json(item) for item in json.loads(listed)]
+    found = find_directives(body)
+    memo.put("md-directives", digest(body), json.dumps([_as_json(d) for d in found]).encode())
+    return found
+
+
 def render_markdown_cached(
     body: str, render_directive: DirectiveRenderer, memo: Memo
 ) -> RenderedMarkdown:
     """`render_markdown`, remembered by body and by what its directives render to now."""
-    listed = memo.get("md-directives", digest(body))
-    if listed is None:
-        found = find_directives(body)
-        memo.put("md-directives", digest(body), json.dumps([_as_json(d) for d in found]).encode())
-    else:
-        found = [_from_json(item) for item in json.loads(listed)]
+    found = find_directives_cached(body, memo)
     outputs = [render_directive(d) for d in found if isinstance(d, Directive)]
     key = digest(body, *outputs)
     stored = memo.get("md-html", key)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cxsite.cache import Memo
 from cxsite.config import Config
 from cxsite.errors import Diagnostics
 from cxsite.model import Department, Dimension, Journey, Page, Persona, Playbook, Touchpoint
@@ -27,7 +28,9 @@ class Project:
     pages: Mapping[str, Page] = field(default_factory=dict)
 
 
-def load_project(root: Path, today: dt.date | None = None) -> tuple[Project | None, Diagnostics]:
+def load_project(
+    root: Path, today: dt.date | None = None, memo: Memo | None = None
+) -> tuple[Project | None, Diagnostics]:
     """Read and validate a project; the project is None when any error was found."""
     from cxsite.load.sources import read_sources
     from cxsite.validate import validate_sources
@@ -37,6 +40,6 @@ def load_project(root: Path, today: dt.date | None = None) -> tuple[Project | No
     diagnostics.extend(read_errors)
     if not raw.has_config:
         return None, diagnostics
-    project, errors = validate_sources(raw, today)
+    project, errors = validate_sources(raw, today, memo)
     diagnostics.extend(errors)
     return (project if not diagnostics.errors else None), diagnostics

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import jinja2
@@ -17,11 +20,26 @@ from cxsite.site import insights, urls
 from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import atom_feed, search_index, sitemap
-from cxsite.site.pages import NAV, PageSpec, SiteBuilder
+from cxsite.site.pages import NAV, PageJob, PageSpec, SiteBuilder, page_jobs
 from cxsite.site.scoreindex import ScoreIndex
 from cxsite.theme import template_fingerprint
+from cxsite.workers import default_workers, run_jobs
 
 SEARCH_TEXT_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page's bytes and what the search index and sitemap need of it."""
+
+    path: str
+    html: bytes
+    title: str
+    kind: str
+    search_text: str
+    key: str  # the page cache entry that holds `html`
+    job: int = -1  # the job that built it (within one build)
+
 
 # Told (pages done, pages in all) as pages render, for a progress bar; no effect on output.
 Progress = Callable[[int, int], None]
@@ -36,23 +54,49 @@ def render_site(
     updated: str,
     progress: Progress | None = None,
     memo: Memo | None = None,
+    workers: int | None = None,
 ) -> dict[str, bytes]:
     """Every output file of the site, keyed by its path relative to the output root.
 
     `updated` (RFC 3339) is the one date the site shows: SOURCE_DATE_EPOCH or the data's
-    latest period, so that the same input always gives the same bytes.
+    latest period, so that the same input always gives the same bytes. Pages render in
+    `workers` processes (default: one per core); the bytes do not depend on how many.
     """
     memo = memo or NoMemo()
     load_templates(memo)
+    templates = template_fingerprint(env)
+    jobs = page_jobs(project)
+    site = _site_fingerprint(project, scores, templates, updated)
+    keys = [_job_key(site, job, project) if site else "" for job in jobs]
+    built: dict[int, list[RenderedPage]] = {}
+    for position, key in enumerate(keys):
+        pages_of_job = _stored_job(memo, key) if key else None
+        if pages_of_job is not None:
+            built[position] = pages_of_job
     index = ScoreIndex(scores)
     builder = SiteBuilder(project, index, DirectiveRenderer(project, index, env), memo)
-    templates = template_fingerprint(env)
-    pages = builder.pages()
+
+    def render_job(position: int, job_memo: Memo) -> list[RenderedPage]:
+        builder.memo = job_memo  # a worker's pages remember through the worker's memo
+        rendered = []
+        for page in builder.build(jobs[position]):
+            page_key, html = _render_page(env, project, index, page, templates, job_memo)
+            rendered.append(
+                RenderedPage(page.path, html, page.title, page.kind, page.search_text, page_key)
+            )
+        if keys[position]:
+            job_memo.put("page-job", keys[position], _job_record(rendered))
+        return [dataclasses.replace(page, job=position) for page in rendered]
+
+    missing = [position for position in range(len(jobs)) if position not in built]
+    for page in run_jobs(
+        missing, render_job, memo, workers=workers or default_workers(), progress=progress
+    ):
+        built.setdefault(page.job, []).append(page)
+    builder.memo = memo
+    pages = [page for position in range(len(jobs)) for page in built[position]]
     files = {f"assets/{path}": data for path, data in assets.items()}
-    for done, page in enumerate(pages, 1):
-        files[page.path] = _render_page(env, project, index, page, templates, memo)
-        if progress is not None:
-            progress(done, len(pages))
+    files.update((page.path, page.html) for page in pages)
     files["data/scores.csv"] = scores_csv(scores)
     # The editor schemas, with this build's ids, stay current at output/schema/.
     ids = {"department": list(project.departments), "persona": list(project.personas),
@@ -110,8 +154,8 @@ def _render_page(
     page: PageSpec,
     templates: str,
     memo: Memo,
-) -> bytes:
-    """A page's HTML; remembered by template set and everything the page shows."""
+) -> tuple[str, bytes]:
+    """A page's cache key and HTML; remembered by template set and everything it shows."""
     root = urls.root_of(page.path)
     if page.kind == "error" and project.config.base_url:
         # A server shows 404.html at any depth: links must be absolute to the site's path.
@@ -133,7 +177,64 @@ def _render_page(
     key = digest(templates, page.template, repr(sorted(context.items())))
     stored = memo.get("page", key)
     if stored is not None:
-        return stored
+        return key, stored
     html = env.get_template(page.template).render(context).encode("utf-8")
     memo.put("page", key, html)
-    return html
+    return key, html
+
+
+def _site_fingerprint(project: Project, scores: Scores, templates: str, updated: str) -> str:
+    """A hash of everything any page shows except Markdown bodies ("" when scores have none).
+
+    Playbook and page bodies show only on their own page, so they key their own job.
+    """
+    if not scores.fingerprint:
+        return ""
+    definitions = [
+        model.model_dump_json()
+        for kind in (project.dimensions, project.departments, project.personas,
+                     project.touchpoints, project.journeys)
+        for model in kind.values()
+    ]  # fmt: skip
+    playbooks = [(p.id, p.path, p.meta.model_dump_json()) for p in project.playbooks.values()]
+    pages = [(p.id, p.path, p.title) for p in project.pages.values()]
+    return digest(
+        scores.fingerprint,
+        templates,
+        updated,
+        project.config.model_dump_json(),
+        *definitions,
+        repr(playbooks),
+        repr(pages),
+    )
+
+
+def _job_key(site: str, job: PageJob, project: Project) -> str:
+    method, item_id = job
+    body = ""
+    if method == "playbook":
+        body = project.playbooks[item_id].body
+    elif method == "content_page":
+        body = project.pages[item_id].body
+    return digest(site, method, item_id, body)
+
+
+def _job_record(pages: list[RenderedPage]) -> bytes:
+    """What a job built, without the HTML (kept once, in the page cache)."""
+    return json.dumps(
+        [[p.path, p.title, p.kind, p.search_text, p.key] for p in pages], ensure_ascii=False
+    ).encode("utf-8")
+
+
+def _stored_job(memo: Memo, key: str) -> list[RenderedPage] | None:
+    """The pages a job built before, if the job's record and every page's HTML are cached."""
+    record = memo.get("page-job", key)
+    if record is None:
+        return None
+    pages = []
+    for path, title, kind, search_text, page_key in json.loads(record):
+        html = memo.get("page", page_key)
+        if html is None:
+            return None
+        pages.append(RenderedPage(path, html, title, kind, search_text, page_key))
+    return pages

@@ -16,13 +16,14 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ValidationError
 
+from cxsite.cache import Memo, NoMemo
 from cxsite.config import Config, MeasurementSource
 from cxsite.directives import Vocabulary as DirectiveVocabulary
 from cxsite.directives import located_problems
 from cxsite.errors import Category, LocatedError, did_you_mean
 from cxsite.load.sources import RawMarkdown, RawSources
 from cxsite.load.yaml_source import Path, SourceMap, YamlDocument
-from cxsite.markdown import find_directives
+from cxsite.markdown import find_directives_cached
 from cxsite.model import (
     ALL,
     KINDS,
@@ -91,7 +92,7 @@ def validate_model(
 
 
 def validate_sources(
-    raw: RawSources, today: dt.date | None = None
+    raw: RawSources, today: dt.date | None = None, memo: Memo | None = None
 ) -> tuple[Project | None, list[LocatedError]]:
     """Validate everything read; the project is None when any error was found."""
     errors: list[LocatedError] = []
@@ -120,7 +121,7 @@ def validate_sources(
         errors.extend(_check_playbook(playbook, refs, today or dt.date.today()))
     if config is not None and config_origin is not None:
         errors.extend(_check_config(config, config_origin, refs, raw.root))
-    errors.extend(_check_directives(raw, declared, journeys, dimensions))
+    errors.extend(_check_directives(raw, declared, journeys, dimensions, memo or NoMemo()))
 
     if any(error.severity == "error" for error in errors) or config is None:
         return None, errors
@@ -567,6 +568,7 @@ def _check_directives(
     declared: Mapping[str, set[str]],
     journeys: Mapping[str, Located[Journey]],
     dimensions: Mapping[str, Dimension] | None,
+    memo: Memo,
 ) -> list[LocatedError]:
     """Every directive in every playbook and page: known name, arguments and ids."""
     stages = {f"{j.item.id}/{s.id}" for j in journeys.values() for s in j.item.stages}
@@ -582,7 +584,7 @@ def _check_directives(
     )
     errors: list[LocatedError] = []
     for markdown in [*raw.playbooks, *raw.pages]:
-        found = find_directives(markdown.body)
+        found = find_directives_cached(markdown.body, memo)
         errors.extend(located_problems(found, vocabulary, markdown.rel, markdown.body_line))
     return errors
 

@@ -38,6 +38,9 @@ class Scores:
     # touchpoint, stage and journey scores as each persona experiences them
     persona_touchpoints: pd.DataFrame
     periods: tuple[str, ...]
+    # A hash of everything the scores depend on, where known ("" otherwise): pages built
+    # from the same scores and definitions need not be built again.
+    fingerprint: str = ""
 
     @property
     def latest_period(self) -> str | None:

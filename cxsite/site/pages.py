@@ -39,6 +39,10 @@ NAV = (
 )
 
 
+# A page to build: a SiteBuilder method and the id it takes ("" for none).
+PageJob = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class PageSpec:
     """A page to render: where it goes, with which template, showing what."""
@@ -49,6 +53,23 @@ class PageSpec:
     context: dict[str, Any]
     search_text: str = ""
     kind: str = "page"
+
+
+def page_jobs(project: Project) -> list[PageJob]:
+    """Every page to build, as (method, id): cheap to list, built one by one anywhere."""
+    jobs: list[PageJob] = [("home", ""), ("changes", ""), ("search", "")]
+    for method, ids in (
+        ("journey", project.journeys),
+        ("touchpoint", project.touchpoints),
+        ("department", project.departments),
+        ("persona", project.personas),
+        ("dimension", project.dimensions),
+        ("playbook", project.playbooks),
+        ("content_page", project.pages),
+    ):
+        jobs.extend((method, item_id) for item_id in ids)
+    jobs += [("section_indexes", ""), ("not_found", "")]
+    return jobs
 
 
 class SiteBuilder:
@@ -72,19 +93,17 @@ class SiteBuilder:
             for playbook in project.playbooks.values()
         }
 
+    def build(self, job: PageJob) -> list[PageSpec]:
+        """The page (or, for section indexes, pages) of one job."""
+        method, item_id = job
+        built = getattr(self, method)(item_id) if item_id else getattr(self, method)()
+        return built if isinstance(built, list) else [built]
+
     def pages(self) -> list[PageSpec]:
-        project = self.project
-        pages = [self.home(), self.changes(), self.search()]
-        pages += [self.journey(j) for j in project.journeys]
-        pages += [self.touchpoint(t) for t in project.touchpoints]
-        pages += [self.department(d) for d in project.departments]
-        pages += [self.persona(p) for p in project.personas]
-        pages += [self.dimension(d) for d in project.dimensions]
-        pages += [self.playbook(p) for p in project.playbooks]
-        pages += [self.content_page(p) for p in project.pages]
-        pages += self.section_indexes()
-        pages.append(PageSpec("404.html", "404.html", "Page not found", {}, kind="error"))
-        return pages
+        return [page for job in page_jobs(self.project) for page in self.build(job)]
+
+    def not_found(self) -> PageSpec:
+        return PageSpec("404.html", "404.html", "Page not found", {}, kind="error")
 
     # --- helpers -------------------------------------------------------------------
 

@@ -1,0 +1,131 @@
+"""Run a build's page jobs in worker processes, forked once the shared state is ready.
+
+Rendering is pure Python (Jinja, markdown-it), so threads would wait on each other; forked
+processes share the project, the scores and the compiled templates without pickling them.
+Only job ids go in and rendered pages come out. Each worker reads the cache through its own
+connection and records what it read and wrote; the parent replays those records, so the
+cache ends exactly as a one-process build leaves it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+from cxsite.cache import Memo, MemoRecord
+
+Job = TypeVar("Job")
+Result = TypeVar("Result")
+
+# Below this many jobs, starting workers costs more than it saves.
+MIN_PARALLEL_JOBS = 64
+CHUNKS_PER_WORKER = 8
+
+
+def default_workers() -> int:
+    """One worker per core this process may use (CXSITE_WORKERS overrides; 1 turns it off)."""
+    override = os.environ.get("CXSITE_WORKERS", "").strip()
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class _RecordingMemo:
+    """A worker's memo: reads from its own view, keeps what it found, missed and wrote."""
+
+    def __init__(self, source: Memo) -> None:
+        self.source = source
+        self.found: list[tuple[str, str]] = []
+        self.missed = 0
+        self.written: list[tuple[str, str, bytes]] = []
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        value = self.source.get(namespace, key)
+        if value is None:
+            self.missed += 1
+        else:
+            self.found.append((namespace, key))
+        return value
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        self.written.append((namespace, key, value))
+
+    def reader(self) -> Callable[[], Memo]:
+        return self.source.reader()
+
+    def replay(self, record: MemoRecord) -> None:
+        raise NotImplementedError("a worker's memo is replayed by its parent")
+
+    def record(self) -> MemoRecord:
+        record: MemoRecord = (self.found, self.missed, self.written)
+        self.found, self.missed, self.written = [], 0, []
+        return record
+
+
+class _Task(Generic[Job, Result]):
+    """What every worker inherits: the work function and how to open the memo."""
+
+    def __init__(self, work: Callable[[Job, Memo], list[Result]], open_memo: Callable[[], Memo]):
+        self.work = work
+        self.open_memo = open_memo
+        self.memo: _RecordingMemo | None = None
+
+    def run(self, chunk: Sequence[Job]) -> tuple[list[Result], MemoRecord]:
+        if self.memo is None:  # first chunk in this worker: open its own view of the cache
+            self.memo = _RecordingMemo(self.open_memo())
+        results = [result for job in chunk for result in self.work(job, self.memo)]
+        return results, self.memo.record()
+
+
+_task: _Task[object, object] | None = None
+
+
+def _run_chunk(chunk: Sequence[object]) -> tuple[list[object], MemoRecord]:
+    assert _task is not None, "workers are forked after the task is set"
+    return _task.run(chunk)
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    work: Callable[[Job, Memo], list[Result]],
+    memo: Memo,
+    *,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Result]:
+    """`work(job, memo)` for every job, results in job order, in up to `workers` processes."""
+    results: list[Result] = []
+    if workers <= 1 or len(jobs) < MIN_PARALLEL_JOBS or "fork" not in _start_methods():
+        for done, job in enumerate(jobs, 1):
+            results.extend(work(job, memo))
+            if progress is not None:
+                progress(done, len(jobs))
+        return results
+    global _task
+    size = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
+    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    records: list[MemoRecord] = []
+    _task = _Task(work, memo.reader())  # type: ignore[arg-type]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = 0
+            for chunk_results, record in pool.imap(_run_chunk, chunks):
+                results.extend(chunk_results)  # type: ignore[arg-type]
+                records.append(record)
+                done += size
+                if progress is not None:
+                    progress(min(done, len(jobs)), len(jobs))
+    finally:
+        _task = None
+    for record in records:  # after the workers stop: no writer while they read
+        memo.replay(record)
+    return results
+
+
+def _start_methods() -> list[str]:
+    return multiprocessing.get_all_start_methods()
