@@ -22,8 +22,10 @@ is unchanged. MkDocs is installed into its own venv, --work/mkdocs-venv, so the 
 venv stays clean; Hugo is Debian's `hugo` package (`apt-get install -y hugo`, run here when
 root). DuckDB is the `duckdb` package in this Python, installed by `make bench`.
 
-Every step runs as a fresh process; its wall time and its peak RSS (the larger of the
-kernel's ru_maxrss and the sum of RSS over the process tree, sampled at 10 Hz) are recorded.
+Every step runs as a fresh process; its wall time and its peak memory are recorded: the
+larger of the kernel's ru_maxrss (the largest single process) and the memory of the whole
+process tree sampled at 10 Hz (RSS for one process; the sum of PSS when workers are forked,
+so copy-on-write pages shared by the workers count once).
 """
 
 from __future__ import annotations
@@ -128,8 +130,10 @@ rerun). From a fresh clone:
 `make bench` creates `.venv`, installs cxsite and `duckdb` into it and runs
 `benchmarks/run.py`, which generates the seeded projects under `/tmp/cxsite-bench`,
 installs MkDocs 1.6 into its own venv there and Hugo from Debian (`apt-get install -y
-hugo`) if missing. Every figure is one fresh process: wall time and peak RSS (the larger of
-ru_maxrss and the sampled sum over the process tree). Ingestion and the Markdown-page
+hugo`) if missing. Every figure is one fresh process: wall time and peak memory, the larger
+of ru_maxrss (the largest single process) and the process tree's memory sampled at 10 Hz
+(RSS of one process; with forked workers the sum of their PSS, so that copy-on-write pages
+shared after the fork count once). Ingestion and the Markdown-page
 builds are the best of `--repeat` (default 2) runs; the builds, check and the scaling
 points run once. The machine has 2 cores; other work on it (load averages are given) makes
 single figures noisy by 10-20%.
@@ -165,8 +169,12 @@ class Run:
     error: str = ""  # set when the process timed out or failed (then seconds is how long it ran)
 
 
-def tree_rss_bytes(root: int, page: int = os.sysconf("SC_PAGE_SIZE")) -> int:
-    """The summed resident memory of all descendants of `root` (not itself), from /proc."""
+def tree_memory_bytes(root: int, page: int = os.sysconf("SC_PAGE_SIZE")) -> int:
+    """The memory held by all descendants of `root` (not itself), from /proc.
+
+    One process: its RSS. Several (forked workers): the sum of their PSS, so that pages
+    shared copy-on-write after a fork count once, not once per worker as an RSS sum would.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):
@@ -180,11 +188,21 @@ def tree_rss_bytes(root: int, page: int = os.sysconf("SC_PAGE_SIZE")) -> int:
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         rss[pid] = int(fields[21]) * page
-    total, todo = 0, list(children.get(root, ()))
+    tree, todo = [], list(children.get(root, ()))
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        tree.append(pid)
         todo.extend(children.get(pid, ()))
+    if len(tree) <= 1:
+        return sum(rss.get(pid, 0) for pid in tree)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+                pss = next(line for line in rollup if line.startswith(b"Pss:"))
+            total += int(pss.split()[1]) * 1024
+        except (OSError, StopIteration):
+            total += rss.get(pid, 0)
     return total
 
 
@@ -227,7 +245,7 @@ def measure(command: list[str], cwd: Path | None = None, timeout: float | None =
         def sample() -> None:
             nonlocal peak
             while not stop.wait(0.1):
-                peak = max(peak, tree_rss_bytes(process.pid))
+                peak = max(peak, tree_memory_bytes(process.pid))
                 if timeout is not None and time.perf_counter() - started > timeout:
                     timed_out.set()
                     for sig in (signal.SIGABRT, signal.SIGKILL):
