@@ -72,20 +72,27 @@ root = sys.argv[1]
 con = duckdb.connect()
 con.execute("SET threads TO 2")
 x = "(value - 1) / 4.0 * 100"
-long = con.execute(f'''
+
+
+def arrow(query):  # the result as an Arrow table, as cxsite keeps its partials in columns
+    relation = con.sql(query)
+    return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+
+
+long = arrow(f'''
   SELECT touchpoint, dimension, substr(CAST(period AS VARCHAR), 1, 7) AS period, persona,
          count(value) AS n, sum({x}) AS s, sum(({x}) * ({x})) AS ss
   FROM read_csv('{root}/data/measurements/survey.csv', header = true, all_varchar = false)
-  GROUP BY ALL''').fetchall()
-wide = con.execute(f'''
+  GROUP BY ALL''')
+wide = arrow(f'''
   WITH t AS (SELECT touchpoint, substr(CAST(created_at AS VARCHAR), 1, 7) AS period, csat,
                     CASE WHEN lower(trim(CAST(resolved AS VARCHAR))) IN ('yes','y','true','1') THEN 100.0 ELSE 0.0 END AS ok,
                     CASE WHEN wait_minutes <= 5 THEN 100.0 ELSE 0.0 END AS in_time
              FROM read_csv('{root}/data/measurements/tickets.csv', header = true))
   SELECT touchpoint, period, count(csat), sum((csat - 1) / 4.0 * 100), count(ok), sum(ok),
          count(in_time), sum(in_time)
-  FROM t GROUP BY ALL''').fetchall()
-print(len(long) + len(wide))
+  FROM t GROUP BY ALL''')
+print(long.num_rows + wide.num_rows)
 """
 PROFILE = """
 import cProfile, json, pstats, shutil, sys, time
