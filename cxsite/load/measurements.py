@@ -8,22 +8,26 @@ import hashlib
 import io
 import json
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from cxsite.cache import Memo, digest
-from cxsite.config import MeasurementSource
+from cxsite.config import MeasurementSource, Scoring
 from cxsite.errors import LocatedError
 from cxsite.project import Project
-from cxsite.scoring.aggregate import merge_partials, partial_aggregates
+from cxsite.scoring.aggregate import PARTIAL_VALUES, merge_partials, partial_aggregates
 from cxsite.scoring.measures import Measure, measures_of
 from cxsite.scoring.observations import DataProblems, Vocabulary, observations_from_table
 
 BLOCK_SIZE = 16 * 1024 * 1024
+SIGNIFICANT_BITS = 40  # of n, Σ and Σ² in every partial (about 12 significant digits)
 RACY_NS = 3_000_000_000
 OPTIONAL_LONG_COLUMNS = ("persona", "n")
 
@@ -46,17 +50,98 @@ def measurement_partials(
     skip_bad = project.config.scoring.on_bad_value == "skip"
     parts: list[pd.DataFrame] = []
     problems: list[LocatedError] = []
-    for index, source in enumerate(project.config.measurements):
-        own = tuple(m for m in measures if m.source_index == index)
-        if memo is None:
-            part, errors = source_partials(project.root, source, own, vocabulary, skip_bad)
-        else:
-            part, errors = _cached_source_partials(
-                memo, project.root, source, own, vocabulary, skip_bad
-            )
-        parts.append(part)
-        problems.extend(errors)
+    with engine_reader(project.config.scoring) as read:
+        for index, source in enumerate(project.config.measurements):
+            own = tuple(m for m in measures if m.source_index == index)
+            if memo is None:
+                part, errors = read(project.root, source, own, vocabulary, skip_bad)
+            else:
+                part, errors = _cached_source_partials(
+                    memo, read, project.root, source, own, vocabulary, skip_bad
+                )
+            parts.append(part)
+            problems.extend(errors)
     return merge_partials(parts), measures, problems
+
+
+# Reads one source: (root, source, its measures, vocabulary, skip bad values) → partials, problems.
+SourceReader = Callable[
+    [Path, MeasurementSource, tuple[Measure, ...], Vocabulary, bool],
+    tuple[pd.DataFrame, list[LocatedError]],
+]
+# An engine's partials of one clean file, or None: "let the pandas reader read it".
+EnginePartials = Callable[
+    [Path, MeasurementSource, tuple[Measure, ...], Vocabulary], pd.DataFrame | None
+]
+
+
+@contextmanager
+def engine_reader(scoring: Scoring) -> Iterator[SourceReader]:
+    """The reader of `scoring.engine`, open (a dask cluster, say) for as long as it is used.
+
+    duckdb and dask compute the partials of clean files only; a file with anything to
+    report is read by the pandas reader, so problems and their lines never depend on the
+    engine. Every engine's partials are rounded the same way (`rounded_partials`).
+    """
+    if scoring.engine == "pandas":
+        yield _rounded(source_partials)
+    elif scoring.engine == "duckdb":
+        from cxsite.load.engine_duckdb import duckdb_partials
+
+        yield _rounded(_falling_back(duckdb_partials))
+    else:
+        from cxsite.load.engine_dask import DaskEngine
+
+        with DaskEngine(scoring.dask_scheduler) as engine:
+            yield _rounded(_falling_back(engine.partials))
+
+
+def _falling_back(compute: EnginePartials) -> SourceReader:
+    def read(
+        root: Path,
+        source: MeasurementSource,
+        measures: tuple[Measure, ...],
+        vocabulary: Vocabulary,
+        skip_bad: bool,
+    ) -> tuple[pd.DataFrame, list[LocatedError]]:
+        partials = compute(root / source.path, source, measures, vocabulary)
+        if partials is None:
+            return source_partials(root, source, measures, vocabulary, skip_bad)
+        return partials, []
+
+    return read
+
+
+def _rounded(read: SourceReader) -> SourceReader:
+    def rounded_read(
+        root: Path,
+        source: MeasurementSource,
+        measures: tuple[Measure, ...],
+        vocabulary: Vocabulary,
+        skip_bad: bool,
+    ) -> tuple[pd.DataFrame, list[LocatedError]]:
+        partials, problems = read(root, source, measures, vocabulary, skip_bad)
+        return rounded_partials(partials), problems
+
+    return rounded_read
+
+
+def rounded_partials(partials: pd.DataFrame) -> pd.DataFrame:
+    """The partials with n, Σn·x and Σn·x² rounded to 40 significant bits.
+
+    Engines add in different orders and ways (pandas' group-by, duckdb's Kahan sums, dask's
+    blocks), so a sum can differ in its last bits, and a score lying exactly on a rounding
+    boundary of scores.csv (74.125) would print differently. The 13 bits dropped hold that
+    noise only: sums of values written with a few decimals are far from a 40-bit rounding
+    boundary, so every engine rounds them to the same number.
+    """
+    if partials.empty:
+        return partials
+    mantissa, exponent = np.frexp(partials[PARTIAL_VALUES].to_numpy(dtype="float64"))
+    scaled = np.round(np.ldexp(mantissa, SIGNIFICANT_BITS))
+    rounded = partials.copy()
+    rounded[PARTIAL_VALUES] = np.ldexp(scaled, exponent - SIGNIFICANT_BITS)
+    return rounded
 
 
 def _vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
@@ -101,6 +186,7 @@ def file_hash(memo: Memo, path: Path) -> str | None:
 
 def _cached_source_partials(
     memo: Memo,
+    read: SourceReader,
     root: Path,
     source: MeasurementSource,
     measures: tuple[Measure, ...],
@@ -109,8 +195,11 @@ def _cached_source_partials(
 ) -> tuple[pd.DataFrame, list[LocatedError]]:
     content = file_hash(memo, root / source.path)
     if content is None:
-        return source_partials(root, source, measures, vocabulary, skip_bad)
+        return read(root, source, measures, vocabulary, skip_bad)
+    # No engine in the key: every engine gives the same partials and problems (the tests
+    # in tests/test_engines.py hold them to it), so switching engines keeps the cache.
     key = digest(
+        f"rounded to {SIGNIFICANT_BITS} bits",
         content,
         source.model_dump_json(),
         repr(measures),
@@ -122,7 +211,7 @@ def _cached_source_partials(
     if stored_partials is not None and stored_problems is not None:
         problems = [LocatedError(**item) for item in json.loads(stored_problems)]
         return pd.read_parquet(io.BytesIO(stored_partials)), problems
-    partials, problems = source_partials(root, source, measures, vocabulary, skip_bad)
+    partials, problems = read(root, source, measures, vocabulary, skip_bad)
     buffer = io.BytesIO()
     partials.to_parquet(buffer, index=False)
     memo.put("partials", key, buffer.getvalue())
@@ -142,7 +231,7 @@ def source_partials(
     header, error = read_header(path, source.path)
     if error is not None:
         return merge_partials([]), [error]
-    wanted = [c for c in header if c in _wanted_columns(source, measures)]
+    wanted = [c for c in header if c in wanted_columns(source, measures)]
     convert = pacsv.ConvertOptions(
         include_columns=wanted,
         column_types={c: pa.string() for c in wanted},
@@ -254,7 +343,8 @@ def read_header(path: Path, rel: str) -> tuple[list[str], LocatedError | None]:
     return [h.strip() for h in header], None
 
 
-def _wanted_columns(source: MeasurementSource, measures: tuple[Measure, ...]) -> set[str]:
+def wanted_columns(source: MeasurementSource, measures: tuple[Measure, ...]) -> set[str]:
+    """The columns the source's settings and measures may read."""
     columns = {m.column for m in measures}
     for spec, default in (
         (source.touchpoint, "touchpoint"),
