@@ -12,16 +12,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from cxsite.cache import Memo, SqliteMemo, digest
+from cxsite.cache import CACHE_DIR, Memo, NoMemo, SqliteMemo, digest
 from cxsite.errors import Diagnostics, LocatedError
 from cxsite.load.measurements import measurement_partials
+from cxsite.outcome import BuildResult
 from cxsite.project import Project, load_project
 from cxsite.render import Progress, render_site
 from cxsite.scoring.engine import Scores, score_project
 from cxsite.scoring.measures import Measure
 from cxsite.theme import theme_assets, theme_environment, vendor_assets
+from cxsite.uptodate import (
+    INPUT_FOLDERS,
+    Stamps,
+    Summary,
+    build_settings_key,
+    input_stamps,
+    manifest_key,
+    record,
+    unchanged_build,
+)
 from cxsite.validate import is_base_url
-from cxsite.write import UnsafeOutputError, write_site
+from cxsite.write import UnsafeOutputError, manifest_bytes, manifest_of, write_site
 
 
 @dataclass(frozen=True)
@@ -79,9 +90,6 @@ def _cached_scores(
     return scores
 
 
-CACHE_DIR = ".cxsite-cache"
-
-
 def clear_cache(root: Path) -> None:
     """Forget everything cached for the project at `root`."""
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
@@ -105,19 +113,6 @@ def build_date(latest_period: str | None) -> str:
     return f"{latest_period or '1970-01'}-01T00:00:00Z"
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build did: its diagnostics, the files written and where, and how long it took."""
-
-    diagnostics: Diagnostics
-    output: Path | None
-    files: int
-    seconds: float
-    pages: int = 0
-    touchpoints: int = 0
-    red: int = 0  # touchpoint scores (any dimension) that are red in the latest period
-
-
 def build(
     root: Path,
     output: Path | None = None,
@@ -136,14 +131,41 @@ def build(
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "output").resolve()
+    if memo is None and today is None:
+        unchanged = unchanged_build(root, output, base_url, strict)
+        if unchanged is not None:
+            return unchanged
+    stamps = input_stamps(root, [])  # before anything is read: a save while building counts
     cache = SqliteMemo(root / CACHE_DIR) if memo is None else None
     result: BuildResult | None = None
     try:
-        result = _build(root, output, base_url, strict, today, progress, memo or cache, started)
+        result, sources = _build(
+            root, output, base_url, strict, today, progress, memo or cache, started
+        )
+        if cache is not None and today is None and result.output is not None:
+            _record_build(cache, root, output, base_url, strict, stamps, result, sources)
         return result
     finally:
         if cache is not None:  # only a complete build may drop what it did not use
             cache.close(prune=result is not None and result.output is not None)
+
+
+def _record_build(
+    cache: Memo,
+    root: Path,
+    output: Path,
+    base_url: str | None,
+    strict: bool,
+    stamps: Stamps,
+    result: BuildResult,
+    sources: list[str],
+) -> None:
+    """Remember what this build read and reported, for `unchanged_build`."""
+    extra = [path for path in sources if path.split("/")[0] not in INPUT_FOLDERS]
+    stamps = {**stamps, **input_stamps(root, extra)}
+    summary = Summary(result.files, result.pages, result.touchpoints, result.red)
+    key = build_settings_key(output, base_url, strict)
+    record(cache, key, stamps, summary, result.diagnostics, extra)
 
 
 def _build(
@@ -155,19 +177,20 @@ def _build(
     progress: Progress | None,
     memo: Memo | None,
     started: float,
-) -> BuildResult:
+) -> tuple[BuildResult, list[str]]:
+    """The build, and the measurement files it read (relative to the project)."""
     analysis = analyse(root, today, memo)
     diagnostics = analysis.diagnostics
     project, scores = analysis.project, analysis.scores
     if project is None or scores is None or (strict and diagnostics.warnings):
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
+        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), []
     if base_url is not None:
         if not is_base_url(base_url):
             message = (
                 f"--base-url must be an http(s) URL or a path starting with `/`, not `{base_url}`"
             )
             diagnostics.add(LocatedError("--base-url", 0, 0, message, category="config"))
-            return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
+            return BuildResult(diagnostics, None, 0, time.perf_counter() - started), []
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
     assets = {**theme_assets(root, project.config.theme), **vendor_assets(memo)}
@@ -180,15 +203,19 @@ def _build(
         progress=progress,
         memo=memo,
     )
+    written = memo or NoMemo()
     try:
-        write_site(files, output, root)
+        manifest = write_site(
+            files, output, root, manifest_of(written.get("manifest", manifest_key(output)))
+        )
     except (UnsafeOutputError, OSError) as exc:
         diagnostics.add(LocatedError(str(output), 0, 0, str(exc), category="config"))
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
+        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), []
+    written.put("manifest", manifest_key(output), manifest_bytes(manifest))
     latest = scores.table[
         (scores.table["level"] == "touchpoint") & (scores.table["period"] == scores.latest_period)
     ]
-    return BuildResult(
+    result = BuildResult(
         diagnostics,
         output,
         len(files),
@@ -197,3 +224,4 @@ def _build(
         touchpoints=len(project.touchpoints),
         red=int((latest["status"] == "red").sum()),
     )
+    return result, [source.path for source in project.config.measurements]

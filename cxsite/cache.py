@@ -15,6 +15,7 @@ from typing import Protocol
 
 from cxsite import __version__
 
+CACHE_DIR = ".cxsite-cache"  # in the project root
 CACHE_FILE = "cache.sqlite"
 
 
@@ -34,6 +35,10 @@ class Memo(Protocol):
     def get(self, namespace: str, key: str) -> bytes | None: ...
 
     def put(self, namespace: str, key: str, value: bytes) -> None: ...
+
+    def has(self, namespace: str, key: str) -> bool:
+        """Whether an entry is there (and, for pruning, in use), without reading it."""
+        ...
 
     def reader(self) -> Callable[[], Memo]:
         """How a forked worker process opens its own view of this memo (for reading)."""
@@ -56,6 +61,9 @@ class NoMemo:
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
         return None
+
+    def has(self, namespace: str, key: str) -> bool:
+        return False
 
     def reader(self) -> Callable[[], Memo]:
         return NoMemo
@@ -83,6 +91,9 @@ class MemoryMemo:
     def put(self, namespace: str, key: str, value: bytes) -> None:
         self.values[(namespace, key)] = value
 
+    def has(self, namespace: str, key: str) -> bool:
+        return (namespace, key) in self.values
+
     def reader(self) -> Callable[[], Memo]:
         return lambda: self  # a forked worker has its own copy of the values
 
@@ -97,8 +108,9 @@ class MemoryMemo:
 class SqliteMemo:
     """Remembers in `.cxsite-cache/cache.sqlite`; entries unused by a build are pruned after it."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, track_use: bool = True) -> None:
         self.path = folder / CACHE_FILE
+        self.track_use = track_use  # False: only look (no build follows to prune after)
         self.hits = 0
         self.misses = 0
         self.connection: sqlite3.Connection | None = None
@@ -115,7 +127,8 @@ class SqliteMemo:
             "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
             "used INTEGER DEFAULT 1, PRIMARY KEY (namespace, key))"
         )
-        connection.execute("UPDATE entries SET used = 0")
+        if self.track_use:
+            connection.execute("UPDATE entries SET used = 0")
         connection.commit()
         return connection
 
@@ -168,6 +181,20 @@ class SqliteMemo:
         path = self.path
         return lambda: _SqliteReader(path)
 
+    def has(self, namespace: str, key: str) -> bool:
+        if self.connection is None:
+            return False
+        try:
+            row = self.connection.execute(
+                "SELECT 1 FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
+            ).fetchone()
+        except sqlite3.Error:
+            self._reset()
+            return False
+        if row is not None:
+            self._mark_used(namespace, key)
+        return row is not None
+
     def replay(self, record: MemoRecord) -> None:
         found, missed, written = record
         self.misses += missed
@@ -178,7 +205,7 @@ class SqliteMemo:
             self.put(namespace, key, value)
 
     def _mark_used(self, namespace: str, key: str) -> None:
-        if self.connection is None:
+        if self.connection is None or not self.track_use:
             return
         try:
             self.connection.execute(
@@ -224,6 +251,9 @@ class _SqliteReader:
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
         return None  # the worker's writes reach the cache through its parent
+
+    def has(self, namespace: str, key: str) -> bool:
+        return self.get(namespace, key) is not None
 
     def reader(self) -> Callable[[], Memo]:
         return NoMemo

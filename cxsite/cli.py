@@ -11,32 +11,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 
 from cxsite import __version__
-from cxsite.build import BuildResult, analyse, clear_cache
-from cxsite.build import build as build_site
-from cxsite.build import check as check_project
-from cxsite.config import Config
 from cxsite.errors import Diagnostics, ExitCode
-from cxsite.model import CHANNELS
-from cxsite.project import Project, load_project
-from cxsite.render import Progress
-from cxsite.scaffold import (
-    NewFile,
-    ScaffoldError,
-    init_project,
-    new_persona,
-    new_playbook,
-    new_touchpoint,
-    write_new,
-)
-from cxsite.schema import build_schemas, write_schemas
-from cxsite.scoring.engine import LEVELS
-from cxsite.scoring.export import scores_csv, scores_json, select_scores
-from cxsite.scoring.table import scores_table
+from cxsite.names import CHANNELS, LEVELS
+
+# Commands import the library when they run: `cxsite build` with nothing to do, `--help`
+# and `--version` answer without loading pandas, pyarrow, pydantic or Jinja.
+if TYPE_CHECKING:
+    from cxsite.outcome import BuildResult
+    from cxsite.project import Project
+    from cxsite.render import Progress
+    from cxsite.scaffold import NewFile
 
 _COLOURS = {"error": "red", "warning": "yellow"}
 
@@ -119,10 +108,11 @@ def build(
     verbose: bool,
 ) -> None:
     """Check the project and build the site."""
-    if clean:
-        clear_cache(obj.root)
-    with _progress(enabled=not quiet) as progress:
-        result = build_site(obj.root, output, base_url=base_url, strict=strict, progress=progress)
+    from cxsite.uptodate import unchanged_build
+
+    result = None if clean else unchanged_build(obj.root, output, base_url, strict)
+    if result is None:
+        result = _build(obj.root, output, base_url, strict, clean, quiet)
     diagnostics = result.diagnostics
     if quiet:
         diagnostics = Diagnostics([item for item in diagnostics.items if item.severity == "error"])
@@ -135,11 +125,24 @@ def build(
         for path in sorted(p for p in result.output.rglob("*") if p.is_file()):
             click.echo(f"  {path.relative_to(result.output).as_posix()}")
     if not quiet:
+        done = "nothing changed since the last build of" if result.unchanged else "built"
         click.echo(
-            f"built {result.pages} pages ({result.files} files) into {result.output} "
+            f"{done} {result.pages} pages ({result.files} files) into {result.output} "
             f"in {result.seconds:.2f} s: {result.touchpoints} touchpoints, "
             f"{result.red} red score{'s' if result.red != 1 else ''} this month"
         )
+
+
+def _build(
+    root: Path, output: Path | None, base_url: str | None, strict: bool, clean: bool, quiet: bool
+) -> BuildResult:
+    from cxsite.build import build as build_site
+    from cxsite.build import clear_cache
+
+    if clean:
+        clear_cache(root)
+    with _progress(enabled=not quiet) as progress:
+        return build_site(root, output, base_url=base_url, strict=strict, progress=progress)
 
 
 @contextmanager
@@ -158,6 +161,7 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
 
         yield plain
         return
+    from rich.console import Console
     from rich.progress import Progress as Bar
 
     with Bar(transient=True, console=Console(stderr=True)) as bar:
@@ -181,6 +185,8 @@ def _progress(enabled: bool) -> Iterator[Progress | None]:
 @click.pass_obj
 def check(obj: Context, output_format: str, strict: bool) -> None:
     """Validate every file and report all problems at once."""
+    from cxsite.build import check as check_project
+
     diagnostics = check_project(obj.root)
     if output_format == "json":
         click.echo(diagnostics.to_json())
@@ -200,6 +206,10 @@ def check(obj: Context, output_format: str, strict: bool) -> None:
 @click.pass_obj
 def schema(obj: Context, out: Path | None) -> None:
     """Write JSON Schemas for editors, listing the project's ids."""
+    from cxsite.config import Config
+    from cxsite.project import load_project
+    from cxsite.schema import build_schemas, write_schemas
+
     project, diagnostics = load_project(obj.root)
     if project is not None:
         dimension_ids = list(project.dimensions)
@@ -242,6 +252,12 @@ def scores(
     output_format: str,
 ) -> None:
     """Print scores (the latest period by default)."""
+    from rich.console import Console
+
+    from cxsite.build import analyse
+    from cxsite.scoring.export import scores_csv, scores_json, select_scores
+    from cxsite.scoring.table import scores_table
+
     analysis = analyse(obj.root)
     if analysis.scores is None:
         _report(analysis.diagnostics, err=True)
@@ -268,6 +284,8 @@ def scores(
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 def init(directory: Path, title: str | None, force: bool) -> None:
     """Start a new project with a small working example in DIRECTORY."""
+    from cxsite.scaffold import ScaffoldError, init_project
+
     target = directory.resolve()
     name = title or f"{target.name.replace('-', ' ').replace('_', ' ').title()} customer experience"
     try:
@@ -285,6 +303,8 @@ def new() -> None:
 
 
 def _project_or_exit(root: Path) -> Project:
+    from cxsite.project import load_project
+
     project, diagnostics = load_project(root)
     if project is None:
         _report(diagnostics, err=True)
@@ -294,6 +314,8 @@ def _project_or_exit(root: Path) -> Project:
 
 
 def _write_new(make: Callable[[], NewFile]) -> None:
+    from cxsite.scaffold import ScaffoldError, write_new
+
     try:
         created = make()
     except ScaffoldError as exc:
@@ -318,6 +340,8 @@ def new_playbook_command(
     obj: Context, title: str, touchpoints: tuple[str, ...], owner: str | None
 ) -> None:
     """A playbook with valid front matter, as a draft."""
+    from cxsite.scaffold import new_playbook
+
     project = _project_or_exit(obj.root)
     _write_new(lambda: new_playbook(project, title, list(touchpoints), owner, dt.date.today()))
 
@@ -329,6 +353,8 @@ def new_playbook_command(
 @click.pass_obj
 def new_touchpoint_command(obj: Context, name: str, owner: str, channel: str) -> None:
     """A touchpoint (add it to a journey stage afterwards)."""
+    from cxsite.scaffold import new_touchpoint
+
     project = _project_or_exit(obj.root)
     _write_new(lambda: new_touchpoint(project, name, owner, channel))
 
@@ -340,6 +366,8 @@ def new_touchpoint_command(obj: Context, name: str, owner: str, channel: str) ->
 @click.pass_obj
 def new_persona_command(obj: Context, name: str, segment: str, personality: str) -> None:
     """A persona (add it to the journeys it takes afterwards)."""
+    from cxsite.scaffold import new_persona
+
     project = _project_or_exit(obj.root)
     _write_new(lambda: new_persona(project, name, segment, personality))
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from cxsite.names import Channel
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ALL = "all"
@@ -23,10 +25,6 @@ DIMENSION_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=100)]
 DimensionId = Annotated[str, StringConstraints(pattern=DIMENSION_ID_PATTERN, max_length=100)]
 Score = Annotated[float, Field(ge=0, le=100)]
-Channel = Literal[
-    "web", "app", "phone", "email", "chat", "store", "mail", "social", "field", "other"
-]
-CHANNELS = get_args(Channel)
 Mode = Literal["online", "offline"]
 Phase = Literal["pre-sale", "post-sale"]
 TargetUnit = Literal["s", "min", "h", "score"]

@@ -24,6 +24,7 @@ from cxsite.site.pages import NAV, PageJob, PageSpec, SiteBuilder, page_jobs
 from cxsite.site.scoreindex import ScoreIndex
 from cxsite.theme import template_fingerprint
 from cxsite.workers import default_workers, run_jobs
+from cxsite.write import Deferred, Output
 
 SEARCH_TEXT_LIMIT = 4000
 
@@ -33,7 +34,7 @@ class RenderedPage:
     """A page's bytes and what the search index and sitemap need of it."""
 
     path: str
-    html: bytes
+    html: bytes | None  # None: remembered in the page cache under `key`
     title: str
     kind: str
     search_text: str
@@ -55,12 +56,13 @@ def render_site(
     progress: Progress | None = None,
     memo: Memo | None = None,
     workers: int | None = None,
-) -> dict[str, bytes]:
+) -> dict[str, Output]:
     """Every output file of the site, keyed by its path relative to the output root.
 
     `updated` (RFC 3339) is the one date the site shows: SOURCE_DATE_EPOCH or the data's
     latest period, so that the same input always gives the same bytes. Pages render in
     `workers` processes (default: one per core); the bytes do not depend on how many.
+    Large files are deferred: made only if the output does not hold them already.
     """
     memo = memo or NoMemo()
     load_templates(memo)
@@ -73,14 +75,13 @@ def render_site(
         pages_of_job = _stored_job(memo, key) if key else None
         if pages_of_job is not None:
             built[position] = pages_of_job
-    index = ScoreIndex(scores)
-    builder = SiteBuilder(project, index, DirectiveRenderer(project, index, env), memo)
+    shared = _Shared(project, scores, env)  # the score index, built only if a page needs it
 
     def render_job(position: int, job_memo: Memo) -> list[RenderedPage]:
-        builder.memo = job_memo  # a worker's pages remember through the worker's memo
+        builder = shared.builder(job_memo)
         rendered = []
         for page in builder.build(jobs[position]):
-            page_key, html = _render_page(env, project, index, page, templates, job_memo)
+            page_key, html = _render_page(env, project, builder.index, page, templates, job_memo)
             rendered.append(
                 RenderedPage(page.path, html, page.title, page.kind, page.search_text, page_key)
             )
@@ -89,21 +90,16 @@ def render_site(
         return [dataclasses.replace(page, job=position) for page in rendered]
 
     missing = [position for position in range(len(jobs)) if position not in built]
+    if missing:
+        shared.builder(memo)  # before the workers fork, so that they share it
     for page in run_jobs(
         missing, render_job, memo, workers=workers or default_workers(), progress=progress
     ):
         built.setdefault(page.job, []).append(page)
-    builder.memo = memo
     pages = [page for position in range(len(jobs)) for page in built[position]]
-    files = {f"assets/{path}": data for path, data in assets.items()}
-    files.update((page.path, page.html) for page in pages)
-    files["data/scores.csv"] = scores_csv(scores)
-    # The editor schemas, with this build's ids, stay current at output/schema/.
-    ids = {"department": list(project.departments), "persona": list(project.personas),
-           "touchpoint": list(project.touchpoints)}  # fmt: skip
-    for name, schema in build_schemas(list(project.dimensions), ids).items():
-        files[f"schema/{name}"] = schema_json(schema)
-    files["data/scores.json"] = scores_json(scores)
+    files: dict[str, Output] = {f"assets/{path}": data for path, data in assets.items()}
+    files.update((page.path, _page_output(memo, page)) for page in pages)
+    files.update(_data_files(project, scores, site, updated, shared))
     files["assets/search-index.js"] = search_index(
         [
             {
@@ -116,6 +112,57 @@ def render_site(
             if p.kind not in ("error", "search", "listing")
         ]
     )
+    base_url = project.config.base_url
+    files["sitemap.xml"] = sitemap(base_url, [p.path for p in pages if p.kind != "error"])
+    return dict(sorted(files.items()))
+
+
+class _Shared:
+    """The score index and page builder, made on first use (not at all when every page is
+    remembered)."""
+
+    def __init__(self, project: Project, scores: Scores, env: jinja2.Environment) -> None:
+        self.project, self.scores, self.env = project, scores, env
+        self._builder: SiteBuilder | None = None
+
+    def builder(self, memo: Memo) -> SiteBuilder:
+        if self._builder is None:
+            index = ScoreIndex(self.scores)
+            renderer = DirectiveRenderer(self.project, index, self.env)
+            self._builder = SiteBuilder(self.project, index, renderer, memo)
+        self._builder.memo = memo  # a worker's pages remember through the worker's memo
+        return self._builder
+
+
+def _deferred(key: str, make: Callable[[], bytes]) -> Output:
+    """A deferred file where its content has a key; made now where it has none."""
+    return Deferred(key, make) if key else make()
+
+
+def _data_files(
+    project: Project, scores: Scores, site: str, updated: str, shared: _Shared
+) -> dict[str, Output]:
+    """scores.csv, scores.json, the Atom feed and the editor schemas."""
+    csv_key = digest("scores.csv", scores.fingerprint) if scores.fingerprint else ""
+    json_key = digest("scores.json", scores.fingerprint) if scores.fingerprint else ""
+    files: dict[str, Output] = {
+        "data/scores.csv": _deferred(csv_key, lambda: scores_csv(scores)),
+        "data/scores.json": _deferred(json_key, lambda: scores_json(scores)),
+        "feed.xml": _deferred(
+            digest("feed.xml", site) if site else "",
+            lambda: _feed(project, shared.builder(NoMemo()), updated),
+        ),
+    }
+    # The editor schemas, with this build's ids, stay current at output/schema/.
+    ids = {"department": list(project.departments), "persona": list(project.personas),
+           "touchpoint": list(project.touchpoints)}  # fmt: skip
+    for name, schema in build_schemas(list(project.dimensions), ids).items():
+        files[f"schema/{name}"] = schema_json(schema)
+    return files
+
+
+def _feed(project: Project, builder: SiteBuilder, updated: str) -> bytes:
+    """The Atom feed of status changes in the latest month."""
     link_of = {
         (kind, item_id): urls.page_path(kind, item_id)
         for kind, ids in (
@@ -134,17 +181,29 @@ def render_site(
         }
     )
     link_of[("overall", "overall")] = "index.html"
-    base_url = project.config.base_url
-    files["feed.xml"] = atom_feed(
+    return atom_feed(
         project.config.title,
-        base_url,
+        project.config.base_url,
         updated,
-        insights.status_changes(index),
+        insights.status_changes(builder.index),
         builder.namer,
         link_of,
     )
-    files["sitemap.xml"] = sitemap(base_url, [p.path for p in pages if p.kind != "error"])
-    return dict(sorted(files.items()))
+
+
+def _page_output(memo: Memo, page: RenderedPage) -> Output:
+    """A page's file: its HTML where just rendered, else read from the cache if needed."""
+    html = page.html
+    if html is not None:
+        return Deferred(page.key, lambda: html)
+
+    def stored() -> bytes:
+        value = memo.get("page", page.key)
+        if value is None:
+            raise RuntimeError(f"the build cache lost the page {page.path}; build again")
+        return value
+
+    return Deferred(page.key, stored)
 
 
 def _render_page(
@@ -227,14 +286,13 @@ def _job_record(pages: list[RenderedPage]) -> bytes:
 
 
 def _stored_job(memo: Memo, key: str) -> list[RenderedPage] | None:
-    """The pages a job built before, if the job's record and every page's HTML are cached."""
+    """The pages a job built before, if the job's record and every page are cached."""
     record = memo.get("page-job", key)
     if record is None:
         return None
     pages = []
     for path, title, kind, search_text, page_key in json.loads(record):
-        html = memo.get("page", page_key)
-        if html is None:
+        if not memo.has("page", page_key):
             return None
-        pages.append(RenderedPage(path, html, title, kind, search_text, page_key))
+        pages.append(RenderedPage(path, None, title, kind, search_text, page_key))
     return pages

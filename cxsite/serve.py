@@ -16,8 +16,10 @@ from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from cxsite.build import CACHE_DIR, BuildResult, build
+from cxsite.build import build
+from cxsite.cache import CACHE_DIR
 from cxsite.errors import Diagnostics
+from cxsite.outcome import BuildResult
 
 EVENTS = "/__cxsite/events"
 SCRIPT = "/__cxsite/livereload.js"

@@ -55,6 +55,9 @@ class _RecordingMemo:
     def put(self, namespace: str, key: str, value: bytes) -> None:
         self.written.append((namespace, key, value))
 
+    def has(self, namespace: str, key: str) -> bool:
+        return self.get(namespace, key) is not None
+
     def reader(self) -> Callable[[], Memo]:
         return self.source.reader()
 

@@ -2,18 +2,55 @@
 
 A failed or interrupted build leaves the previous site untouched; leftovers of an earlier
 interrupted build are removed on the next run. Nothing outside the output folder is deleted.
+
+Only changed files are written. Every file has a key naming its content; the manifest of the
+previous write says which key each output file holds and its size and modification time. A
+file whose key and stamp still match is hard-linked into the new tree instead of written
+(its bytes are not even made), and when nothing changed the output is left as it is.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from cxsite.cache import digest
 
 MARKER = ".cxsite-output"
 _TMP = ".cxsite-tmp-"
 _OLD = ".cxsite-old-"
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A file made only when the output does not hold it already; equal keys, equal bytes."""
+
+    key: str
+    make: Callable[[], bytes]
+
+
+Output = bytes | Deferred
+# Per output file: the key of its content, its size and its modification time (ns).
+Manifest = dict[str, tuple[str, int, int]]
+
+
+def manifest_bytes(manifest: Manifest) -> bytes:
+    return json.dumps(manifest, sort_keys=True, separators=(",", ":")).encode()
+
+
+def manifest_of(data: bytes | None) -> Manifest:
+    """A manifest from its bytes; anything unreadable is an empty manifest (all written)."""
+    if not data:
+        return {}
+    try:
+        loaded = json.loads(data)
+        return {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in loaded.items()}
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return {}
 
 
 class UnsafeOutputError(Exception):
@@ -41,25 +78,82 @@ def check_output_dir(output: Path, project_root: Path) -> None:
         )
 
 
-def write_site(files: Mapping[str, bytes], output: Path, project_root: Path) -> None:
-    """Write `files` under `output`, replacing its previous content atomically."""
+def write_site(
+    files: Mapping[str, Output],
+    output: Path,
+    project_root: Path,
+    previous: Manifest | None = None,
+) -> Manifest:
+    """Write `files` under `output`, replacing its previous content atomically.
+
+    Returns the manifest of what the output now holds; given the previous one, files that
+    are already there are linked, not written, and an unchanged output is not touched.
+    """
     output = output.resolve()
     check_output_dir(output, project_root)
     parent = output.parent
     parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(output)
+    keys = {path: _key(value) for path, value in files.items()}
+    kept = _still_there(output, keys, previous or {})
+    if len(kept) == len(files) and set(previous or {}) == set(files):
+        return dict(previous or {})
     staging = parent / f".{output.name}{_TMP}{os.getpid()}"
+    manifest: Manifest = {}
     try:
-        for relative_path, data in files.items():
+        for relative_path, value in files.items():
             target = (staging / relative_path).resolve()
             if not target.is_relative_to(staging.resolve()):
                 raise UnsafeOutputError(f"refusing to write {relative_path} outside the output")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if relative_path in kept and _link(output / relative_path, target):
+                manifest[relative_path] = kept[relative_path]
+                continue
+            target.write_bytes(value.make() if isinstance(value, Deferred) else value)
+            stat = target.stat()
+            manifest[relative_path] = (keys[relative_path], stat.st_size, stat.st_mtime_ns)
         (staging / MARKER).write_text("This folder is built by cxsite; do not edit it.\n")
         _swap(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def output_matches(output: Path, manifest: Manifest) -> bool:
+    """Whether `output` still holds every file of `manifest`, as written."""
+    if not manifest or not (output / MARKER).is_file():
+        return False
+    keys = {path: stamp[0] for path, stamp in manifest.items()}
+    return len(_still_there(output, keys, manifest)) == len(manifest)
+
+
+def _key(value: Output) -> str:
+    return value.key if isinstance(value, Deferred) else digest(value)
+
+
+def _still_there(output: Path, keys: Mapping[str, str], previous: Manifest) -> Manifest:
+    """The previous manifest's entries whose file still holds the same content."""
+    kept: Manifest = {}
+    for path, key in keys.items():
+        stamp = previous.get(path)
+        if stamp is None or stamp[0] != key:
+            continue
+        try:
+            stat = (output / path).stat()
+        except OSError:
+            continue
+        if (stat.st_size, stat.st_mtime_ns) == stamp[1:]:
+            kept[path] = stamp
+    return kept
+
+
+def _link(existing: Path, target: Path) -> bool:
+    """Hard-link an unchanged file into the new tree (False where links are not supported)."""
+    try:
+        os.link(existing, target)
+    except OSError:
+        return False
+    return True
 
 
 def _swap(staging: Path, output: Path) -> None:

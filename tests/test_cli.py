@@ -239,12 +239,12 @@ def test_subprocess_version(tmp_path: Path) -> None:
 def test_an_internal_error_is_one_line_not_a_traceback(
     make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cxsite.cli
+    import cxsite.build
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cxsite.cli, "build_site", broken)
+    monkeypatch.setattr(cxsite.build, "build", broken)
     monkeypatch.delenv("CXSITE_DEBUG", raising=False)
     result = CliRunner().invoke(main, ["--project", str(make_project()), "build"])
     assert result.exit_code == 3

@@ -16,8 +16,8 @@ from conftest import write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxsite.build import CACHE_DIR, build
-from cxsite.cache import MemoryMemo, NoMemo
+from cxsite.build import build
+from cxsite.cache import CACHE_DIR, MemoryMemo, NoMemo
 
 CONFIG = """\
 title: Incremental

@@ -9,6 +9,7 @@ import pandas as pd
 
 from cxsite.config import Scoring
 from cxsite.model import ALL
+from cxsite.names import LEVELS
 from cxsite.project import Project
 from cxsite.scoring.formulas import Z95
 from cxsite.scoring.measures import Measure
@@ -16,7 +17,6 @@ from cxsite.scoring.observations import ANY_PERSONA
 from cxsite.scoring.rollup import combine_measures, measure_scores, power_mean_by
 from cxsite.scoring.status import add_changes, add_status_and_gaps
 
-LEVELS = ("touchpoint", "stage", "journey", "department", "persona", "overall")
 OVERALL = "overall"
 MEMBER_COLUMNS = ["id", "dimension", "period", "score", "n", "se"]
 TABLE_COLUMNS = [

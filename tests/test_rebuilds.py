@@ -1,0 +1,136 @@
+"""Fast rebuilds stay exact: nothing-changed builds, files linked rather than written, and
+pages rendered in worker processes give the bytes a clean one-process build gives."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_incremental import age_files, fresh_project, tree
+
+from cxsite.build import build
+from cxsite.cache import NoMemo
+from cxsite.write import MARKER, Deferred, Output, write_site
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_build_with_nothing_changed_reports_the_last_one_and_touches_nothing(
+    tmp_path: Path,
+) -> None:
+    root = fresh_project(tmp_path / "project")
+    age_files(root)
+    first = build(root)
+    assert first.output is not None and not first.unchanged
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in first.output.rglob("*")}
+    again = build(root)
+    assert again.unchanged
+    assert (again.files, again.pages, again.touchpoints, again.red) == (
+        first.files,
+        first.pages,
+        first.touchpoints,
+        first.red,
+    )
+    assert again.diagnostics.items == first.diagnostics.items  # warnings are reported again
+    assert before == {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in first.output.rglob("*")}
+
+
+@pytest.mark.parametrize("change", ["edit-input", "delete-output", "edit-output", "base-url"])
+def test_any_change_in_or_out_means_a_real_build(tmp_path: Path, change: str) -> None:
+    root = fresh_project(tmp_path / "project")
+    age_files(root)
+    first = build(root)
+    assert first.output is not None
+    clean = tree(first.output)
+    base_url = None
+    if change == "edit-input":
+        page = root / "content" / "about.md"
+        page.write_text(page.read_text() + "\nOne more line.\n")
+    elif change == "delete-output":
+        (first.output / "index.html").unlink()
+    elif change == "edit-output":
+        (first.output / "index.html").write_text("changed by hand")
+    else:
+        base_url = "/elsewhere/"
+    again = build(root, base_url=base_url)
+    assert again.output is not None and not again.unchanged
+    if change in ("delete-output", "edit-output"):
+        assert tree(again.output) == clean  # the output is repaired
+
+
+def test_unchanged_files_are_linked_and_changed_ones_written(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    output = root / "output"
+    made: list[str] = []
+
+    def deferred(name: str, data: bytes) -> Deferred:
+        def make() -> bytes:
+            made.append(name)
+            return data
+
+        return Deferred(f"key-of-{data.decode()}", make)
+
+    files: dict[str, Output] = {
+        "a.html": deferred("a", b"one"),
+        "b.html": deferred("b", b"two"),
+        "c.css": b"x",
+    }
+    manifest = write_site(files, output, root)
+    first = inodes(output)
+    assert made == ["a", "b"]
+    made.clear()
+    files["b.html"] = deferred("b", b"changed")
+    manifest = write_site(files, output, root, manifest)
+    second = inodes(output)
+    assert made == ["b"]  # a's bytes were not even made
+    assert second["a.html"] == first["a.html"] and second["c.css"] == first["c.css"]
+    assert (output / "b.html").read_bytes() == b"changed"
+    assert (output / MARKER).is_file()
+    made.clear()
+    assert write_site(files, output, root, manifest) == manifest  # nothing to do
+    assert made == [] and inodes(output) == second
+
+
+def test_pages_rendered_by_workers_equal_one_process(
+    example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CXSITE_WORKERS", "1")
+    alone = build(example_copy, tmp_path / "one", memo=NoMemo())
+    monkeypatch.setenv("CXSITE_WORKERS", "2")
+    shared = build(example_copy, tmp_path / "two")  # workers also fill the cache
+    again = build(example_copy, tmp_path / "three")  # ... which a rebuild reads
+    assert alone.output and shared.output and again.output
+    assert alone.pages > 64  # enough pages to use the workers
+    assert tree(alone.output) == tree(shared.output) == tree(again.output)
+
+
+def test_the_build_command_with_nothing_to_do_loads_no_heavy_library(tmp_path: Path) -> None:
+    root = fresh_project(tmp_path / "project")
+    age_files(root)
+    assert build(root).output is not None
+    probe = (
+        "import sys; from cxsite.cli import main\n"
+        "try:\n    main(['--project', sys.argv[1], 'build'])\n"
+        "except SystemExit as exit:\n"
+        "    heavy = sorted({'pandas', 'pyarrow', 'jinja2', 'pydantic'} & set(sys.modules))\n"
+        "    print(exit.code, heavy)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "error"},
+        check=True,
+    )
+    assert "nothing changed since the last build" in done.stdout
+    assert done.stdout.strip().endswith("0 []")
