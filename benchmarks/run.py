@@ -230,7 +230,12 @@ print(json.dumps([time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_
 """
 
 
-def measure(command: list[str], cwd: Path | None = None, timeout: float | None = None) -> Run:
+def measure(
+    command: list[str],
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    env: dict[str, str] | None = None,
+) -> Run:
     """Wall time and peak resident memory of one fresh process (and its children).
 
     On timeout the process gets SIGABRT, so that a Python started with `-X faulthandler`
@@ -241,6 +246,7 @@ def measure(command: list[str], cwd: Path | None = None, timeout: float | None =
         process = subprocess.Popen(
             [sys.executable, "-I", "-c", SPAWN, *command],
             cwd=cwd,
+            env=None if env is None else {**os.environ, **env},
             stdout=subprocess.PIPE,
             stderr=stderr,
             start_new_session=True,
@@ -590,14 +596,16 @@ def part_scaling(size: str, project: Path, work: Path, rows_list: list[int]) -> 
 def part_profile(project: Path, timeout: float | None) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         command = [sys.executable, "-X", "faulthandler", "-c", PROFILE, str(project), out.name]
-        must(measure(command, timeout=timeout))
+        must(measure(command, timeout=timeout, env={"CXSITE_WORKERS": "1"}))
         runs = json.loads(Path(out.name).read_text())
     section = [
         "### Profile (cProfile, in-process `cxsite.build.build`, top 15 by cumulative time)",
         "",
     ]
-    section += ["Only the main process is profiled; time spent in worker processes, if any,",
-                "shows as waiting. cProfile's overhead inflates the totals.", ""]  # fmt: skip
+    section += ["Profiled in one process (`CXSITE_WORKERS=1`), since cProfile sees only the main",
+                "process and a parallel build's main process mostly waits for its page workers;",
+                "the timed builds above use the default workers (one per core). cProfile's",
+                "overhead inflates the totals.", ""]  # fmt: skip
     for run in runs:
         section += [f"**{run['label']}**, {run['seconds']:.1f} s under the profiler:", "",
                     "| calls | own s | cumulative s | function |", "|---:|---:|---:|---|"]  # fmt: skip
