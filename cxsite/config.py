@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
@@ -145,8 +146,19 @@ class Scoring(Strict):
     expectation_margin: float = Field(default=10, ge=0, le=100)
     blind_spot_gap: float = Field(default=10, ge=0, le=100)
     on_bad_value: Literal["error", "skip"] = "error"
+    # Where partial aggregates are computed (docs/scale.md); scores are the same with each.
     engine: Literal["pandas", "duckdb", "dask"] = "pandas"
-    dask_scheduler: str | None = None
+    dask_scheduler: str | None = None  # tcp://host:8786; unset: a local cluster
+
+    @model_validator(mode="after")
+    def _engine_installed(self) -> Scoring:
+        if self.engine == "dask" and not all(
+            importlib.util.find_spec(name) for name in ("dask", "distributed")
+        ):
+            raise ValueError(
+                "`engine: dask` needs dask and distributed: pip install 'cxsite[scale]'"
+            )
+        return self
 
 
 class Config(Strict):

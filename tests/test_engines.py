@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
 import logging
 import subprocess
@@ -288,7 +289,7 @@ def vocabulary_of(project: Project) -> Vocabulary:
     )
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(5))
 def test_random_projects_give_identical_scores_csv_with_every_engine(
     tmp_path: Path, dask_scheduler: str, seed: int
 ) -> None:
@@ -392,8 +393,11 @@ def engine_results(
     return results
 
 
-@pytest.mark.parametrize("skip", [False, True], ids=["error", "skip"])
-@pytest.mark.parametrize("defect", sorted(DEFECTS))
+@pytest.mark.parametrize(
+    ("defect", "skip"),
+    [(defect, False) for defect in sorted(DEFECTS)]
+    + [(defect, True) for defect in ("bad number", "unknown touchpoint", "negative duration")],
+)
 def test_a_defect_gives_identical_located_problems_with_every_engine(
     tmp_path: Path, dask_scheduler: str, defect: str, skip: bool
 ) -> None:
@@ -454,6 +458,24 @@ def test_dask_starts_and_closes_its_own_local_cluster(tmp_path: Path) -> None:
     analysis = analyse(root, TODAY)
     assert expected.scores is not None and analysis.scores is not None
     assert scores_csv(analysis.scores) == scores_csv(expected.scores)
+
+
+def test_the_dask_engine_without_dask_installed_is_a_located_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = defect_project(tmp_path / "no-dask", None)
+    use_engine(root, "dask")
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "distributed" else find_spec(name, *args),
+    )
+    project, diagnostics = load_project(root, TODAY)
+    assert project is None
+    [error] = diagnostics.errors
+    assert error.path == "cxsite.yaml" and error.line > 1
+    assert "pip install 'cxsite[scale]'" in error.message
 
 
 def test_whitespace_is_what_python_strips() -> None:

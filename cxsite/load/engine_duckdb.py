@@ -99,13 +99,13 @@ def _run(
 
 
 def _stripped(column: str) -> str:
-    """The cell as Python's str.strip() leaves it: trimming by a character set is slow in
+    """The cell as Python's str.strip() leaves it: trimming by a set of characters is slow in
     duckdb, so only cells that start or end with white space are trimmed."""
-    space = "[" + WHITESPACE + "]"
-    edge = _text(f"^{space}|{space}$")
     cell = f"coalesce({column}, '')"
+    space = _text(WHITESPACE)
+    edge = f"contains({space}, left({cell}, 1)) OR contains({space}, right({cell}, 1))"
     return (
-        f"CASE WHEN regexp_matches({cell}, {edge}) THEN trim({cell}, {_text(WHITESPACE)})"
+        f"CASE WHEN {cell} <> '' AND ({edge}) THEN trim({cell}, {space})"
         f" ELSE {cell} END AS {column}"
     )
 
