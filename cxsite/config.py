@@ -152,11 +152,12 @@ class Scoring(Strict):
 
     @model_validator(mode="after")
     def _engine_installed(self) -> Scoring:
-        if self.engine == "dask" and not all(
-            importlib.util.find_spec(name) for name in ("dask", "distributed")
-        ):
+        needs = {"pandas": (), "duckdb": ("duckdb",), "dask": ("dask", "distributed")}
+        missing = [name for name in needs[self.engine] if importlib.util.find_spec(name) is None]
+        if missing:
             raise ValueError(
-                "`engine: dask` needs dask and distributed: pip install 'cxsite[scale]'"
+                f"`engine: {self.engine}` needs {' and '.join(missing)}: "
+                "pip install 'cxsite[scale]'"
             )
         return self
 

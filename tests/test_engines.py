@@ -460,22 +460,23 @@ def test_dask_starts_and_closes_its_own_local_cluster(tmp_path: Path) -> None:
     assert scores_csv(analysis.scores) == scores_csv(expected.scores)
 
 
-def test_the_dask_engine_without_dask_installed_is_a_located_config_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("engine", "module"), [("dask", "distributed"), ("duckdb", "duckdb")])
+def test_an_engine_not_installed_is_a_located_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine: str, module: str
 ) -> None:
-    root = defect_project(tmp_path / "no-dask", None)
-    use_engine(root, "dask")
+    root = defect_project(tmp_path / "not-installed", None)
+    use_engine(root, engine)
     find_spec = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util,
         "find_spec",
-        lambda name, *args: None if name == "distributed" else find_spec(name, *args),
+        lambda name, *args: None if name == module else find_spec(name, *args),
     )
     project, diagnostics = load_project(root, TODAY)
     assert project is None
     [error] = diagnostics.errors
     assert error.path == "cxsite.yaml" and error.line > 1
-    assert "pip install 'cxsite[scale]'" in error.message
+    assert f"`engine: {engine}` needs {module}: pip install 'cxsite[scale]'" in error.message
 
 
 def test_whitespace_is_what_python_strips() -> None:

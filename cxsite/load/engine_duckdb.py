@@ -23,7 +23,7 @@ import pandas as pd
 
 from cxsite.config import ColumnRef, MeasurementSource
 from cxsite.load.measurements import read_header, wanted_columns
-from cxsite.scoring.aggregate import PARTIAL_KEYS, PARTIAL_VALUES, merge_partials
+from cxsite.scoring.aggregate import PARTIAL_KEYS, PARTIAL_VALUES, empty_partials
 from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
 from cxsite.scoring.observations import ANY_PERSONA, Vocabulary
 
@@ -95,7 +95,8 @@ def _run(
     partials = used[PARTIAL_KEYS + PARTIAL_VALUES].astype(
         {"measure": "int64", **{v: "float64" for v in PARTIAL_VALUES}}
     )
-    return merge_partials([partials.reset_index(drop=True)])
+    # One row per group already (GROUP BY); measurement_partials sorts all sources at once.
+    return partials.reset_index(drop=True) if len(partials) else empty_partials()
 
 
 def _stripped(column: str) -> str:
