@@ -140,10 +140,10 @@ installs MkDocs 1.6 into its own venv there and Hugo from Debian (`apt-get insta
 hugo`) if missing. Every figure is one fresh process: wall time and peak memory, the larger
 of ru_maxrss (the largest single process) and the process tree's memory sampled at 10 Hz
 (RSS of one process; with forked workers the sum of their PSS, so that copy-on-write pages
-shared after the fork count once). Ingestion and the Markdown-page
-builds are the best of `--repeat` (default 2) runs; the builds, check and the scaling
-points run once. The machine has 2 cores; other work on it (load averages are given) makes
-single figures noisy by 10-20%.
+shared after the fork count once). Ingestion and the Markdown-page builds are the best of
+`--repeat` (default 2) runs; the builds, check and the scaling points run once. The machine
+has 2 cores; other work on it (load averages are given) makes single figures noisy, and a
+section says so when the load average was above 1.
 
 **What the Markdown-page comparison builds.** The same `content/playbooks/*.md` files (about
 600 words each, 4 tables, task lists and two directives) are built three ways, cold (no
