@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cxsite.cache import CACHE_DIR, Memo, NoMemo, SqliteMemo, digest
+from cxsite.cache import CACHE_DIR, RECENT, Memo, NoMemo, SqliteMemo, digest
 from cxsite.errors import Diagnostics, LocatedError
-from cxsite.load.measurements import measurement_partials
+from cxsite.load.measurements import file_hash, measurement_partials
 from cxsite.outcome import BuildResult
 from cxsite.project import Project, load_project
 from cxsite.render import Progress, render_site
@@ -34,6 +34,10 @@ from cxsite.uptodate import (
 from cxsite.validate import is_base_url
 from cxsite.write import UnsafeOutputError, manifest_bytes, manifest_of, write_site
 
+# Raised when what score_project returns changes shape or order, so cached scores are not
+# read back as if they had the new one.
+SCORES_FORMAT = "scores-2"
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -51,31 +55,63 @@ def analyse(
     project, diagnostics = load_project(root, today, memo)
     if project is None:
         return Analysis(None, None, diagnostics)
-    partials, measures, problems = measurement_partials(project, memo, today)
+    if memo is None:
+        partials, measures, problems = measurement_partials(project, None, today)
+        inputs = ""
+    else:
+        definitions = _definitions(project)
+        inputs = _measurement_inputs(project, memo, today, definitions)
+        partials, measures, problems = RECENT.get_or_make(
+            "partials", inputs, memo, lambda traced: measurement_partials(project, traced, today)
+        )
     diagnostics.extend(problems)
     if diagnostics.errors or not score:
         return Analysis(project, None, diagnostics)
-    return Analysis(project, _cached_scores(project, partials, measures, memo), diagnostics)
+    if memo is None:
+        return Analysis(project, score_project(project, partials, measures), diagnostics)
+    key = digest(SCORES_FORMAT, inputs, project.config.scoring.model_dump_json(), definitions)
+    scores = RECENT.get_or_make(
+        "scores", key, memo, lambda traced: _cached_scores(project, partials, measures, traced, key)
+    )
+    return Analysis(project, scores, diagnostics)
+
+
+def _definitions(project: Project) -> str:
+    """A hash of every definition scores depend on."""
+    return digest(
+        *(
+            model.model_dump_json()
+            for kind in (
+                project.dimensions,
+                project.departments,
+                project.personas,
+                project.touchpoints,
+                project.journeys,
+            )
+            for model in kind.values()
+        )  # fmt: skip
+    )
+
+
+def _measurement_inputs(
+    project: Project, memo: Memo, today: dt.date | None, definitions: str
+) -> str:
+    """A hash of everything the partials depend on: files, settings, ids, targets, month."""
+    contents = [
+        file_hash(memo, project.root / source.path) or "" for source in project.config.measurements
+    ]
+    month = (today or dt.date.today()).strftime("%Y-%m")
+    return digest(project.config.model_dump_json(), definitions, month, *contents)
 
 
 def _cached_scores(
-    project: Project, partials: pd.DataFrame, measures: tuple[Measure, ...], memo: Memo | None
+    project: Project,
+    partials: pd.DataFrame,
+    measures: tuple[Measure, ...],
+    memo: Memo,
+    key: str,
 ) -> Scores:
-    """score_project, remembered by the partials and every definition scores depend on."""
-    if memo is None:
-        return score_project(project, partials, measures)
-    definitions = [
-        model.model_dump_json()
-        for kind in (project.dimensions, project.departments, project.personas,
-                     project.touchpoints, project.journeys)
-        for model in kind.values()
-    ]  # fmt: skip
-    key = digest(
-        pd.util.hash_pandas_object(partials, index=False).to_numpy().tobytes(),
-        repr(measures),
-        project.config.scoring.model_dump_json(),
-        *definitions,
-    )
+    """score_project, remembered in the cache under `key`."""
     stored_table = memo.get("scores", f"{key}-table")
     stored_personas = memo.get("scores", f"{key}-personas")
     if stored_table is not None and stored_personas is not None:
@@ -162,7 +198,7 @@ def _record_build(
 ) -> None:
     """Remember what this build read and reported, for `unchanged_build`."""
     extra = [path for path in sources if path.split("/")[0] not in INPUT_FOLDERS]
-    stamps = {**stamps, **input_stamps(root, extra)}
+    stamps = {**stamps, **input_stamps(root, extra, folders=False)}
     summary = Summary(result.files, result.pages, result.touchpoints, result.red)
     key = build_settings_key(output, base_url, strict)
     record(cache, key, stamps, summary, result.diagnostics, extra)

@@ -11,10 +11,11 @@ import hashlib
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from cxsite import __version__
 
+T = TypeVar("T")
 CACHE_DIR = ".cxsite-cache"  # in the project root
 CACHE_FILE = "cache.sqlite"
 
@@ -111,6 +112,8 @@ class SqliteMemo:
     def __init__(self, folder: Path, track_use: bool = True) -> None:
         self.path = folder / CACHE_FILE
         self.track_use = track_use  # False: only look (no build follows to prune after)
+        self.used: set[tuple[str, str]] = set()
+        self.generation = 1
         self.hits = 0
         self.misses = 0
         self.connection: sqlite3.Connection | None = None
@@ -127,8 +130,10 @@ class SqliteMemo:
             "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
             "used INTEGER DEFAULT 1, PRIMARY KEY (namespace, key))"
         )
-        if self.track_use:
-            connection.execute("UPDATE entries SET used = 0")
+        # `used` holds the generation (build) that last used an entry: a build is one more
+        # than the newest, and prunes what no build of its generation used.
+        newest = connection.execute("SELECT COALESCE(MAX(used), 0) FROM entries").fetchone()
+        self.generation = int(newest[0]) + 1
         connection.commit()
         return connection
 
@@ -165,8 +170,8 @@ class SqliteMemo:
             return
         try:
             self.connection.execute(
-                "INSERT OR REPLACE INTO entries (namespace, key, value, used) VALUES (?, ?, ?, 1)",
-                (namespace, key, value),
+                "INSERT OR REPLACE INTO entries (namespace, key, value, used) VALUES (?, ?, ?, ?)",
+                (namespace, key, value, self.generation),
             )
         except sqlite3.Error:
             self._reset()
@@ -205,22 +210,20 @@ class SqliteMemo:
             self.put(namespace, key, value)
 
     def _mark_used(self, namespace: str, key: str) -> None:
-        if self.connection is None or not self.track_use:
-            return
-        try:
-            self.connection.execute(
-                "UPDATE entries SET used = 1 WHERE namespace = ? AND key = ?", (namespace, key)
-            )
-        except sqlite3.Error:
-            self._reset()
+        if self.track_use:
+            self.used.add((namespace, key))  # written at close, in one statement
 
     def close(self, prune: bool) -> None:
         """Commit; with `prune`, drop entries this run did not use (superseded values)."""
         if self.connection is None:
             return
         try:
+            self.connection.executemany(
+                "UPDATE entries SET used = ? WHERE namespace = ? AND key = ?",
+                ((self.generation, namespace, key) for namespace, key in sorted(self.used)),
+            )
             if prune:
-                self.connection.execute("DELETE FROM entries WHERE used = 0")
+                self.connection.execute("DELETE FROM entries WHERE used < ?", (self.generation,))
             self.connection.commit()
             self.connection.close()
         except sqlite3.Error:
@@ -260,3 +263,53 @@ class _SqliteReader:
 
     def replay(self, record: MemoRecord) -> None:
         return None
+
+
+class _Tracing:
+    """Passes everything through to a memo, noting each entry read or written."""
+
+    def __init__(self, memo: Memo) -> None:
+        self.memo = memo
+        self.touched: list[tuple[str, str]] = []
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        self.touched.append((namespace, key))
+        return self.memo.get(namespace, key)
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        self.touched.append((namespace, key))
+        self.memo.put(namespace, key, value)
+
+    def has(self, namespace: str, key: str) -> bool:
+        self.touched.append((namespace, key))
+        return self.memo.has(namespace, key)
+
+    def reader(self) -> Callable[[], Memo]:
+        return self.memo.reader()
+
+    def replay(self, record: MemoRecord) -> None:
+        self.memo.replay(record)
+
+
+class Recent:
+    """The latest value of each kind, kept in this process by key, so that the rebuilds of
+    `cxsite serve` reuse what an edit did not change; the cache entries a value was made
+    from are marked as still in use whenever it is reused (so they are not pruned)."""
+
+    def __init__(self) -> None:
+        self._held: dict[str, tuple[str, object, list[tuple[str, str]]]] = {}
+
+    def get_or_make(self, kind: str, key: str, memo: Memo, make: Callable[[Memo], T]) -> T:
+        held = self._held.get(kind)
+        if key and held is not None and held[0] == key:
+            for namespace, entry in held[2]:
+                memo.has(namespace, entry)
+            return cast(T, held[1])
+        tracing = _Tracing(memo)
+        value = make(tracing)
+        if key:
+            self._held[kind] = (key, value, tracing.touched)
+        return value
+
+
+RECENT = Recent()

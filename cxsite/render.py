@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from cxsite import __version__
-from cxsite.cache import Memo, NoMemo, digest
+from cxsite.cache import RECENT, Memo, NoMemo, digest
 from cxsite.project import Project
 from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
@@ -127,7 +127,10 @@ class _Shared:
 
     def builder(self, memo: Memo) -> SiteBuilder:
         if self._builder is None:
-            index = ScoreIndex(self.scores)
+            scores = self.scores
+            index = RECENT.get_or_make(
+                "score-index", scores.fingerprint, NoMemo(), lambda _: ScoreIndex(scores)
+            )
             renderer = DirectiveRenderer(self.project, index, self.env)
             self._builder = SiteBuilder(self.project, index, renderer, memo)
         self._builder.memo = memo  # a worker's pages remember through the worker's memo

@@ -64,12 +64,12 @@ def build_settings_key(output: Path, base_url: str | None, strict: bool) -> str:
     )
 
 
-def input_stamps(root: Path, extra: Iterable[str]) -> Stamps:
+def input_stamps(root: Path, extra: Iterable[str], *, folders: bool = True) -> Stamps:
     """Size and modification time of cxsite.yaml, every file under data/, content/ and
-    themes/, and the `extra` files (measurement files elsewhere in the project)."""
+    themes/ (unless not `folders`), and the `extra` files (measurement files elsewhere)."""
     stamps: Stamps = {}
     paths = [root / "cxsite.yaml", *(root / name for name in extra)]
-    for folder in INPUT_FOLDERS:
+    for folder in INPUT_FOLDERS if folders else ():
         for directory, _, names in os.walk(root / folder):
             paths.extend(Path(directory) / name for name in names)
     for path in paths:

@@ -11,6 +11,7 @@ from cxsite.load.files import (
     YAML_SUFFIXES,
     find_kind_files,
     find_markdown,
+    forget_resolved_folders,
     read_text,
     relative,
     split_front_matter,
@@ -47,6 +48,7 @@ class RawSources:
 
 def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
     """Read cxsite.yaml, data/ and content/; collect every read or syntax error."""
+    forget_resolved_folders()
     raw = RawSources(root)
     errors: list[LocatedError] = []
     config_path = root / CONFIG_FILE

@@ -7,6 +7,7 @@ value can be traced back to the place a writer typed it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +82,26 @@ class _TooLarge(Exception):
 def parse_yaml(
     text: str, path: str, *, line_offset: int = 0
 ) -> tuple[YamlDocument | None, list[LocatedError]]:
-    """Parse one YAML document; return it with its source map, or the located errors."""
+    """Parse one YAML document; return it with its source map, or the located errors.
+
+    Remembered in the process by text, path and offset: `serve` rebuilds after a save
+    parse only the files that changed. Documents are never modified after parsing.
+    """
+    document, errors = _parse_yaml_remembered(text, path, line_offset)
+    return document, list(errors)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _parse_yaml_remembered(
+    text: str, path: str, line_offset: int
+) -> tuple[YamlDocument | None, tuple[LocatedError, ...]]:
+    document, errors = _parse_yaml(text, path, line_offset=line_offset)
+    return document, tuple(errors)
+
+
+def _parse_yaml(
+    text: str, path: str, *, line_offset: int = 0
+) -> tuple[YamlDocument | None, list[LocatedError]]:
     source = SourceMap(path)
     try:
         node = yaml.compose(text, Loader=_Loader)

@@ -63,6 +63,9 @@ def score_project(
     table = add_status_and_gaps(_complete(pd.concat(frames, ignore_index=True)), project, settings)
     if len(persona_touchpoints):
         persona_touchpoints = add_status_and_gaps(_complete(persona_touchpoints), project, settings)
+        persona_touchpoints = persona_touchpoints.sort_values(
+            ["persona", "level", "id", "dimension", "period"], kind="stable", ignore_index=True
+        )
     table = add_changes(table)
     order = {level: index for index, level in enumerate(LEVELS)}
     table = table.assign(_level=table["level"].map(order))

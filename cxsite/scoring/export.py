@@ -76,7 +76,7 @@ def scores_json(scores: Scores, table: pd.DataFrame | None = None) -> bytes:
         f'"scores":{_records_json(scores.table if table is None else table, JSON_FIELDS)}',
     ]
     if table is None:
-        breakdown = scores.persona_touchpoints.sort_values(PERSONA_KEYS, kind="stable")
+        breakdown = scores.persona_touchpoints  # sorted by PERSONA_KEYS in score_project
         parts.append(
             f'"persona_touchpoints":{_records_json(breakdown, [*PERSONA_KEYS, "score", "n", "se"])}'
         )

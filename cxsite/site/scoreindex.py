@@ -81,86 +81,108 @@ class ScoreView:
         return str(int(self.n)) if float(self.n).is_integer() else f"{self.n:.2f}"
 
 
+class _Series:
+    """One table's rows as column arrays, and where each (level, id, dimension) series lies.
+
+    The rows must be grouped by series with periods ascending within each (score_project
+    sorts both tables so). A row becomes a ScoreView only when asked for.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.columns = {c: frame[c].to_numpy() for c in VIEW_COLUMNS}
+        self.periods = self.columns["period"]
+        self.bounds: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self.views: dict[int, ScoreView] = {}
+        if not len(frame):
+            return
+        level, item, dimension = (self.columns[c] for c in ("level", "id", "dimension"))
+        starts = np.flatnonzero(
+            np.concatenate(
+                [
+                    [True],
+                    (level[1:] != level[:-1])
+                    | (item[1:] != item[:-1])
+                    | (dimension[1:] != dimension[:-1]),
+                ]
+            )
+        )
+        ends = np.append(starts[1:], len(frame))
+        keys = zip(
+            level[starts].tolist(), item[starts].tolist(), dimension[starts].tolist(), strict=True
+        )
+        self.bounds = dict(zip(keys, zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
+
+    def find(self, key: tuple[str, str, str], period: str) -> ScoreView | None:
+        bounds = self.bounds.get(key)
+        if bounds is None:
+            return None
+        start, end = bounds
+        position = bisect.bisect_left(self.periods, period, start, end)
+        if position == end or self.periods[position] != period:
+            return None
+        return self.view(position)
+
+    def series(self, key: tuple[str, str, str]) -> list[ScoreView]:
+        bounds = self.bounds.get(key)
+        return [] if bounds is None else [self.view(i) for i in range(*bounds)]
+
+    def view(self, position: int) -> ScoreView:
+        view = self.views.get(position)
+        if view is None:
+            view = _view({c: values[position] for c, values in self.columns.items()})
+            self.views[position] = view
+        return view
+
+
+PERSONA_PREFIX = "persona:"
+
+
 class ScoreIndex:
     """Scores by (level, id, dimension, period), and each series over periods.
 
-    Built from column arrays in a few vectorised steps; a row becomes a ScoreView only when
-    a page asks for it (a large project has millions of rows and shows a fraction of them).
+    Persona breakdowns answer under levels such as `persona:busy-parent:touchpoint`; they are
+    indexed only when first asked for (they are most of the rows, and few pages show them).
     """
 
     def __init__(self, scores: Scores) -> None:
         self.periods = scores.periods
         self.latest = scores.latest_period
         self.previous = self.periods[-2] if len(self.periods) > 1 else None
-        # Persona breakdowns live under levels such as `persona:busy-parent:touchpoint`.
-        breakdown = scores.persona_touchpoints
-        frames = [scores.table[VIEW_COLUMNS]]
-        if len(breakdown):
-            labelled = breakdown.assign(
-                level="persona:" + breakdown["persona"] + ":" + breakdown["level"]
-            )
-            frames.append(labelled.reindex(columns=VIEW_COLUMNS))
-        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        frame = frame.sort_values(["level", "id", "dimension", "period"], kind="stable")
-        self._main_rows = len(scores.table)
-        self._columns = {c: frame[c].to_numpy() for c in VIEW_COLUMNS}
-        self._is_main = ~frame["level"].str.startswith("persona:").to_numpy(dtype=bool)
-        self._series: dict[tuple[str, str, str], tuple[int, int]] = {}
-        self._views: dict[int, ScoreView] = {}
-        if len(frame):
-            level, item, dimension = (self._columns[c] for c in ("level", "id", "dimension"))
-            starts = np.flatnonzero(
-                np.concatenate(
-                    [
-                        [True],
-                        (level[1:] != level[:-1])
-                        | (item[1:] != item[:-1])
-                        | (dimension[1:] != dimension[:-1]),
-                    ]
+        self._main = _Series(scores.table)
+        self._breakdown = scores.persona_touchpoints
+        self._personas: _Series | None = None
+
+    def _table(self, level: str) -> _Series:
+        if not level.startswith(PERSONA_PREFIX):
+            return self._main
+        if self._personas is None:
+            breakdown = self._breakdown
+            if len(breakdown):
+                breakdown = breakdown.assign(
+                    level=PERSONA_PREFIX + breakdown["persona"] + ":" + breakdown["level"]
                 )
-            )
-            ends = np.append(starts[1:], len(frame))
-            keys = zip(
-                level[starts].tolist(),
-                item[starts].tolist(),
-                dimension[starts].tolist(),
-                strict=True,
-            )
-            self._series = dict(
-                zip(keys, zip(starts.tolist(), ends.tolist(), strict=True), strict=True)
-            )
-        self._periods = self._columns["period"]
+            self._personas = _Series(breakdown.reindex(columns=VIEW_COLUMNS))
+        return self._personas
 
     def get(
         self, level: str, item_id: str, dimension: str = "all", period: str | None = None
     ) -> ScoreView | None:
         """The score in `period` (default: the latest period)."""
         wanted = period or self.latest
-        bounds = self._series.get((level, item_id, dimension))
-        if wanted is None or bounds is None:
+        if wanted is None:
             return None
-        start, end = bounds
-        position = bisect.bisect_left(self._periods, wanted, start, end)
-        if position == end or self._periods[position] != wanted:
-            return None
-        return self._view(position)
+        return self._table(level).find((level, item_id, dimension), wanted)
 
     def series(self, level: str, item_id: str, dimension: str = "all") -> list[ScoreView]:
         """The score in every period that has one, oldest first."""
-        bounds = self._series.get((level, item_id, dimension))
-        return [] if bounds is None else [self._view(i) for i in range(*bounds)]
+        return self._table(level).series((level, item_id, dimension))
 
     def rows(self, period: str | None = None) -> Iterator[ScoreView]:
         """The rows of the scores table (no persona breakdowns), optionally of one period."""
-        wanted = self._is_main if period is None else self._is_main & (self._periods == period)
-        return (self._view(int(i)) for i in np.flatnonzero(wanted))
-
-    def _view(self, position: int) -> ScoreView:
-        view = self._views.get(position)
-        if view is None:
-            view = _view({c: values[position] for c, values in self._columns.items()})
-            self._views[position] = view
-        return view
+        main = self._main
+        if period is None:
+            return (main.view(i) for i in range(len(main.periods)))
+        return (main.view(int(i)) for i in np.flatnonzero(main.periods == period))
 
 
 def _view(record: dict[Any, Any]) -> ScoreView:
