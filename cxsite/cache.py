@@ -128,11 +128,16 @@ class SqliteMemo:
         connection = sqlite3.connect(self.path, timeout=5)
         connection.execute(
             "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
-            "used INTEGER DEFAULT 1, PRIMARY KEY (namespace, key))"
+            "PRIMARY KEY (namespace, key))"
         )
-        # `used` holds the generation (build) that last used an entry: a build is one more
-        # than the newest, and prunes what no build of its generation used.
-        newest = connection.execute("SELECT COALESCE(MAX(used), 0) FROM entries").fetchone()
+        # The generation (build) that last used each entry, apart from the values: marking
+        # a row of a large value used would rewrite the value. A build is one generation
+        # more than the newest, and prunes what no build of its generation used.
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS uses (namespace TEXT, key TEXT, generation INTEGER, "
+            "PRIMARY KEY (namespace, key))"
+        )
+        newest = connection.execute("SELECT COALESCE(MAX(generation), 0) FROM uses").fetchone()
         self.generation = int(newest[0]) + 1
         connection.commit()
         return connection
@@ -170,9 +175,10 @@ class SqliteMemo:
             return
         try:
             self.connection.execute(
-                "INSERT OR REPLACE INTO entries (namespace, key, value, used) VALUES (?, ?, ?, ?)",
-                (namespace, key, value, self.generation),
+                "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
+                (namespace, key, value),
             )
+            self._mark_used(namespace, key)
         except sqlite3.Error:
             self._reset()
 
@@ -219,11 +225,17 @@ class SqliteMemo:
             return
         try:
             self.connection.executemany(
-                "UPDATE entries SET used = ? WHERE namespace = ? AND key = ?",
-                ((self.generation, namespace, key) for namespace, key in sorted(self.used)),
+                "INSERT OR REPLACE INTO uses (namespace, key, generation) VALUES (?, ?, ?)",
+                ((namespace, key, self.generation) for namespace, key in sorted(self.used)),
             )
             if prune:
-                self.connection.execute("DELETE FROM entries WHERE used < ?", (self.generation,))
+                self.connection.execute(
+                    "DELETE FROM entries WHERE NOT EXISTS (SELECT 1 FROM uses WHERE "
+                    "uses.namespace = entries.namespace AND uses.key = entries.key "
+                    "AND uses.generation = ?)",
+                    (self.generation,),
+                )
+                self.connection.execute("DELETE FROM uses WHERE generation < ?", (self.generation,))
             self.connection.commit()
             self.connection.close()
         except sqlite3.Error:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -101,11 +102,15 @@ def write_site(
     staging = parent / f".{output.name}{_TMP}{os.getpid()}"
     manifest: Manifest = {}
     try:
+        made: set[Path] = set()
         for relative_path, value in files.items():
-            target = (staging / relative_path).resolve()
-            if not target.is_relative_to(staging.resolve()):
+            normal = posixpath.normpath(relative_path)
+            if posixpath.isabs(normal) or normal == ".." or normal.startswith("../"):
                 raise UnsafeOutputError(f"refusing to write {relative_path} outside the output")
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = staging / normal
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             if relative_path in kept and _link(output / relative_path, target):
                 manifest[relative_path] = kept[relative_path]
                 continue
