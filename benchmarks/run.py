@@ -542,9 +542,8 @@ def part_scaling(size: str, project: Path, work: Path, rows_list: list[int]) -> 
     points = []
     for rows in rows_list:
         where = project if rows == SIZES[size].rows else work / f"{size}-rows-{rows}"
-        if where != project:
-            print(f"  generating {rows:,} rows", flush=True)
-            ensure_project(size, where, rows)
+        if where != project and (seconds := ensure_project(size, where, rows)):
+            print(f"  generated {where} in {seconds:.1f} s", flush=True)
         ingest = must(measure([python, "-c", CXSITE_INGEST, str(where)]))
         duck = must(measure([python, "-c", DUCKDB_INGEST, str(where)]))
         print(f"  {rows:>12,} rows: cxsite {fmt(ingest)}; DuckDB {fmt(duck)}", flush=True)
