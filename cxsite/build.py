@@ -167,11 +167,11 @@ def build(
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "output").resolve()
+    stamps = input_stamps(root, [])  # before anything is read: a save while building counts
     if memo is None and today is None:
-        unchanged = unchanged_build(root, output, base_url, strict)
+        unchanged = unchanged_build(root, output, base_url, strict, stamps)
         if unchanged is not None:
             return unchanged
-    stamps = input_stamps(root, [])  # before anything is read: a save while building counts
     cache = SqliteMemo(root / CACHE_DIR) if memo is None else None
     result: BuildResult | None = None
     try:

@@ -68,16 +68,30 @@ def input_stamps(root: Path, extra: Iterable[str], *, folders: bool = True) -> S
     """Size and modification time of cxsite.yaml, every file under data/, content/ and
     themes/ (unless not `folders`), and the `extra` files (measurement files elsewhere)."""
     stamps: Stamps = {}
-    paths = [root / "cxsite.yaml", *(root / name for name in extra)]
-    for folder in INPUT_FOLDERS if folders else ():
-        for directory, _, names in os.walk(root / folder):
-            paths.extend(Path(directory) / name for name in names)
-    for path in paths:
+    base = str(root)
+    for name in ("cxsite.yaml", *extra):
         try:
-            stat = path.stat()
+            stat = os.stat(os.path.join(base, name))
         except OSError:
             continue
-        stamps[path.relative_to(root).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+        stamps[name] = (stat.st_size, stat.st_mtime_ns)
+    pending = [name for name in INPUT_FOLDERS if folders]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(base, folder)))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{folder}/{entry.name}"
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(name)
+                    continue
+                stat = entry.stat()
+            except OSError:
+                continue
+            stamps[name] = (stat.st_size, stat.st_mtime_ns)
     return stamps
 
 
@@ -103,7 +117,7 @@ def record(
 
 
 def recorded_result(
-    memo: Memo, key: str, root: Path, output_unchanged: bool
+    memo: Memo, key: str, root: Path, output_unchanged: bool, stamps: Stamps | None = None
 ) -> tuple[Summary, Diagnostics] | None:
     """The recorded build's summary and problems, if nothing it read or wrote has changed."""
     stored = memo.get(NAMESPACE, key)
@@ -117,7 +131,10 @@ def recorded_result(
         items = [LocatedError(**item) for item in payload["diagnostics"]]
     except (ValueError, TypeError, KeyError):
         return None
-    if input_stamps(root, extra) != recorded:
+    now = input_stamps(root, extra, folders=stamps is None)
+    if stamps is not None:
+        now = {**stamps, **now}
+    if now != recorded:
         return None
     return summary, Diagnostics(items)
 
@@ -128,7 +145,11 @@ def manifest_key(output: Path) -> str:
 
 
 def unchanged_build(
-    root: Path, output: Path | None, base_url: str | None, strict: bool
+    root: Path,
+    output: Path | None,
+    base_url: str | None,
+    strict: bool,
+    stamps: Stamps | None = None,
 ) -> BuildResult | None:
     """The last build's result when nothing it read or wrote has changed, else None."""
     started = time.perf_counter()
@@ -140,7 +161,7 @@ def unchanged_build(
     try:
         manifest = manifest_of(cache.get("manifest", manifest_key(output)))
         key = build_settings_key(output, base_url, strict)
-        found = recorded_result(cache, key, root, output_matches(output, manifest))
+        found = recorded_result(cache, key, root, output_matches(output, manifest), stamps)
     finally:
         cache.close(prune=False)
     if found is None:
