@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -395,9 +396,9 @@ def _score_values(
         for t in vocabulary.touchpoints.values()
         for d, target in t.targets.items()
     }
-    keys = list(zip(touchpoint, dimension, strict=True))
-    limit = pd.Series([targets.get(k, (np.nan, ""))[0] for k in keys], index=raw.index)
-    target_unit = pd.Series([targets.get(k, (np.nan, "min"))[1] for k in keys], index=raw.index)
+    target_seconds, target_units = _target_lookup(touchpoint, dimension, targets)
+    limit = pd.Series(target_seconds, index=raw.index)
+    target_unit = pd.Series(target_units, index=raw.index)
     no_target = ok & limit.isna() & (touchpoint != "")  # "": an unmapped row, skipped anyway
     findings.add_bad(no_target, column, "the touchpoint has no time target for this dimension")
     bad = bad | no_target
@@ -408,3 +409,25 @@ def _score_values(
     early = ok & (numbers < 0)
     findings.notice(early, column, "{count} negative duration(s) counted as within target")
     return pd.Series(np.where(seconds <= limit, 100.0, 0.0), index=raw.index), bad
+
+
+def _target_lookup(
+    touchpoint: pd.Series,
+    dimension: pd.Series,
+    targets: Mapping[tuple[str, str], tuple[float, str]],
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Each row's target (seconds; NaN without one) and the target's unit (default `min`).
+
+    Looked up through the few distinct touchpoints and dimensions, not row by row.
+    """
+    touchpoint_codes, touchpoints = pd.factorize(touchpoint)
+    dimension_codes, dimensions = pd.factorize(dimension)
+    # One row and column more, for a missing value's code -1.
+    seconds = np.full((len(touchpoints) + 1, len(dimensions) + 1), np.nan)
+    units = np.full(seconds.shape, "min", dtype=object)
+    for i, touchpoint_id in enumerate(touchpoints):
+        for j, dimension_id in enumerate(dimensions):
+            found = targets.get((str(touchpoint_id), str(dimension_id)))
+            if found is not None:
+                seconds[i, j], units[i, j] = found
+    return seconds[touchpoint_codes, dimension_codes], units[touchpoint_codes, dimension_codes]
