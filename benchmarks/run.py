@@ -45,6 +45,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -298,7 +299,7 @@ def best(
     command: list[str],
     repeat: int,
     cwd: Path | None = None,
-    before: Any = None,
+    before: Callable[[], None] | None = None,
     timeout: float | None = None,
 ) -> Run:
     runs = []
@@ -499,12 +500,17 @@ def part_pages(project: Path, work: Path, repeat: int, timeout: float | None) ->
         shutil.rmtree(cx / ".cxsite-cache", ignore_errors=True)
         shutil.rmtree(cx / "output", ignore_errors=True)
 
+    def clean_mk() -> None:
+        shutil.rmtree(mk / "site", ignore_errors=True)
+
+    def clean_hu() -> None:
+        for folder in ("public", "resources"):
+            shutil.rmtree(hu / folder, ignore_errors=True)
+
     cxsite_cmd = [sys.executable, "-m", "cxsite", "--project", str(cx), "build", "--quiet"]
     cx_run = best(cxsite_cmd, repeat, before=clean_cx, timeout=timeout)
-    mk_run = best([str(mkdocs), "build", "--quiet", "--clean"], repeat, cwd=mk,
-                  before=lambda: shutil.rmtree(mk / "site", ignore_errors=True))  # fmt: skip
-    hu_run = best([hugo, "--quiet"], repeat, cwd=hu,
-                  before=lambda: [shutil.rmtree(hu / d, ignore_errors=True) for d in ("public", "resources")])  # fmt: skip
+    mk_run = best([str(mkdocs), "build", "--quiet"], repeat, cwd=mk, before=clean_mk)
+    hu_run = best([hugo, "--quiet"], repeat, cwd=hu, before=clean_hu)
 
     cx_playbooks = html_pages(cx / "output" / "playbooks", "playbook-*.html")
     mk_playbooks = html_pages(mk / "site", "playbook-*/index.html")
@@ -539,7 +545,7 @@ def parse_rows(text: str) -> list[int]:
 
 def part_scaling(size: str, project: Path, work: Path, rows_list: list[int]) -> dict[str, Any]:
     python = sys.executable
-    points = []
+    points: list[dict[str, Any]] = []
     for rows in rows_list:
         where = project if rows == SIZES[size].rows else work / f"{size}-rows-{rows}"
         if where != project and (seconds := ensure_project(size, where, rows)):
