@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import jinja2
 import pandas as pd
 
 from cxsite.cache import CACHE_DIR, RECENT, Memo, NoMemo, SqliteMemo, digest
@@ -17,13 +18,13 @@ from cxsite.errors import Diagnostics, LocatedError
 from cxsite.load.measurements import file_hash, measurement_partials
 from cxsite.outcome import BuildResult
 from cxsite.project import Project, load_project
-from cxsite.render import Progress, render_site
+from cxsite.quick import BuildState, quick_rebuild, remember
+from cxsite.render import Progress, RenderedPage, render_site
 from cxsite.scoring.engine import Scores, score_project
 from cxsite.scoring.measures import Measure
 from cxsite.theme import theme_assets, theme_environment, vendor_assets
 from cxsite.uptodate import (
     INPUT_FOLDERS,
-    Stamps,
     Summary,
     build_settings_key,
     input_stamps,
@@ -32,7 +33,13 @@ from cxsite.uptodate import (
     unchanged_build,
 )
 from cxsite.validate import is_base_url
-from cxsite.write import UnsafeOutputError, manifest_bytes, manifest_of, write_site
+from cxsite.write import (
+    Manifest,
+    UnsafeOutputError,
+    manifest_bytes,
+    manifest_of,
+    write_site,
+)
 
 # Raised when what score_project returns changes shape or order, so cached scores are not
 # read back as if they had the new one.
@@ -168,40 +175,44 @@ def build(
     root = root.resolve()
     output = (output or root / "output").resolve()
     stamps = input_stamps(root, [])  # before anything is read: a save while building counts
+    settings = build_settings_key(output, base_url, strict)
     if memo is None and today is None:
         unchanged = unchanged_build(root, output, base_url, strict, stamps)
         if unchanged is not None:
             return unchanged
+        quick = quick_rebuild(root, output, settings, stamps)
+        if quick is not None:
+            return replace(quick, seconds=time.perf_counter() - started, unchanged=False)
     cache = SqliteMemo(root / CACHE_DIR) if memo is None else None
     result: BuildResult | None = None
     try:
-        result, sources = _build(
+        result, done = _build(
             root, output, base_url, strict, today, progress, memo or cache, started
         )
-        if cache is not None and today is None and result.output is not None:
-            _record_build(cache, root, output, base_url, strict, stamps, result, sources)
+        if cache is not None and today is None and done is not None:
+            extra = [p for p in done.sources if p.split("/")[0] not in INPUT_FOLDERS]
+            stamps = {**stamps, **input_stamps(root, extra, folders=False)}
+            summary = Summary(result.files, result.pages, result.touchpoints, result.red)
+            record(cache, settings, stamps, summary, result.diagnostics, extra)
+            state = BuildState(stamps, tuple(extra), done.project, done.scores, done.env,
+                               tuple(done.pages), result, done.manifest)  # fmt: skip
+            remember(settings, state)
         return result
     finally:
         if cache is not None:  # only a complete build may drop what it did not use
             cache.close(prune=result is not None and result.output is not None)
 
 
-def _record_build(
-    cache: Memo,
-    root: Path,
-    output: Path,
-    base_url: str | None,
-    strict: bool,
-    stamps: Stamps,
-    result: BuildResult,
-    sources: list[str],
-) -> None:
-    """Remember what this build read and reported, for `unchanged_build`."""
-    extra = [path for path in sources if path.split("/")[0] not in INPUT_FOLDERS]
-    stamps = {**stamps, **input_stamps(root, extra, folders=False)}
-    summary = Summary(result.files, result.pages, result.touchpoints, result.red)
-    key = build_settings_key(output, base_url, strict)
-    record(cache, key, stamps, summary, result.diagnostics, extra)
+@dataclass(frozen=True)
+class _Done:
+    """What a complete build read and rendered, for the next build in this process."""
+
+    sources: list[str]  # the measurement files (relative to the project)
+    project: Project  # as rendered
+    scores: Scores
+    env: jinja2.Environment
+    pages: list[RenderedPage]
+    manifest: Manifest
 
 
 def _build(
@@ -213,24 +224,24 @@ def _build(
     progress: Progress | None,
     memo: Memo | None,
     started: float,
-) -> tuple[BuildResult, list[str]]:
-    """The build, and the measurement files it read (relative to the project)."""
+) -> tuple[BuildResult, _Done | None]:
+    """The build, and what it read and rendered when it was complete."""
     analysis = analyse(root, today, memo)
     diagnostics = analysis.diagnostics
     project, scores = analysis.project, analysis.scores
     if project is None or scores is None or (strict and diagnostics.warnings):
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), []
+        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
     if base_url is not None:
         if not is_base_url(base_url):
             message = (
                 f"--base-url must be an http(s) URL or a path starting with `/`, not `{base_url}`"
             )
             diagnostics.add(LocatedError("--base-url", 0, 0, message, category="config"))
-            return BuildResult(diagnostics, None, 0, time.perf_counter() - started), []
+            return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
     assets = {**theme_assets(root, project.config.theme), **vendor_assets(memo)}
-    files = render_site(
+    site = render_site(
         project,
         scores,
         env,
@@ -239,6 +250,7 @@ def _build(
         progress=progress,
         memo=memo,
     )
+    files = site.files
     written = memo or NoMemo()
     try:
         manifest = write_site(
@@ -246,7 +258,7 @@ def _build(
         )
     except (UnsafeOutputError, OSError) as exc:
         diagnostics.add(LocatedError(str(output), 0, 0, str(exc), category="config"))
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), []
+        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
     written.put("manifest", manifest_key(output), manifest_bytes(manifest))
     latest = scores.table[
         (scores.table["level"] == "touchpoint") & (scores.table["period"] == scores.latest_period)
@@ -260,4 +272,5 @@ def _build(
         touchpoints=len(project.touchpoints),
         red=int((latest["status"] == "red").sum()),
     )
-    return result, [source.path for source in project.config.measurements]
+    sources = [source.path for source in project.config.measurements]
+    return result, _Done(sources, project, scores, env, site.pages, manifest)

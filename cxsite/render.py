@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -56,7 +56,7 @@ def render_site(
     progress: Progress | None = None,
     memo: Memo | None = None,
     workers: int | None = None,
-) -> dict[str, Output]:
+) -> RenderedSite:
     """Every output file of the site, keyed by its path relative to the output root.
 
     `updated` (RFC 3339) is the one date the site shows: SOURCE_DATE_EPOCH or the data's
@@ -100,7 +100,25 @@ def render_site(
     files: dict[str, Output] = {f"assets/{path}": data for path, data in assets.items()}
     files.update((page.path, _page_output(memo, page)) for page in pages)
     files.update(_data_files(project, scores, site, updated, shared))
-    files["assets/search-index.js"] = search_index(
+    files["assets/search-index.js"] = search_index_bytes(pages)
+    base_url = project.config.base_url
+    files["sitemap.xml"] = sitemap(base_url, [p.path for p in pages if p.kind != "error"])
+    return RenderedSite(
+        dict(sorted(files.items())), [dataclasses.replace(p, html=None) for p in pages]
+    )
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    """Every output file, and the pages (without their HTML) as the search index saw them."""
+
+    files: dict[str, Output]
+    pages: list[RenderedPage]
+
+
+def search_index_bytes(pages: Iterable[RenderedPage]) -> bytes:
+    """The offline search index of the pages worth finding."""
+    return search_index(
         [
             {
                 "title": p.title,
@@ -112,9 +130,22 @@ def render_site(
             if p.kind not in ("error", "search", "listing")
         ]
     )
-    base_url = project.config.base_url
-    files["sitemap.xml"] = sitemap(base_url, [p.path for p in pages if p.kind != "error"])
-    return dict(sorted(files.items()))
+
+
+def render_pages(
+    project: Project, scores: Scores, env: jinja2.Environment, jobs: Iterable[PageJob]
+) -> list[RenderedPage]:
+    """The pages of a few jobs, rendered here and now (no cache, no workers)."""
+    builder = _Shared(project, scores, env).builder(NoMemo())
+    templates = template_fingerprint(env)
+    rendered = []
+    for job in jobs:
+        for page in builder.build(job):
+            key, html = _render_page(env, project, builder.index, page, templates, NoMemo())
+            rendered.append(
+                RenderedPage(page.path, html, page.title, page.kind, page.search_text, key)
+            )
+    return rendered
 
 
 class _Shared:

@@ -134,3 +134,54 @@ def test_the_build_command_with_nothing_to_do_loads_no_heavy_library(tmp_path: P
     )
     assert "nothing changed since the last build" in done.stdout
     assert done.stdout.strip().endswith("0 []")
+
+
+def test_a_playbook_text_edit_in_one_process_replaces_only_its_page_and_the_index(
+    example_copy: Path, tmp_path: Path
+) -> None:
+    root = example_copy
+    first = build(root)
+    assert first.output is not None
+    before = inodes(first.output)
+    playbook = root / "content" / "playbooks" / "leaving-well.md"
+    playbook.write_text(playbook.read_text() + "\nCall the customer back within a day.\n")
+    again = build(root)
+    assert again.output is not None and again.files == first.files
+    after = inodes(again.output)
+    replaced = sorted(path for path in after if after[path] != before[path])
+    assert replaced == ["assets/search-index.js", "playbooks/leaving-well.html"]
+    clean = build(root, tmp_path / "clean", memo=NoMemo())
+    assert clean.output is not None
+    assert tree(again.output) == tree(clean.output)
+
+
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        ('{{< score touchpoint="nowhere" >}}\n', "unknown touchpoint `nowhere`"),
+        ("", "title"),  # a front-matter edit: the full build shows the new title everywhere
+    ],
+)
+def test_edits_a_quick_rebuild_cannot_take_go_through_the_full_build(
+    example_copy: Path, tmp_path: Path, addition: str, expected: str
+) -> None:
+    root = example_copy
+    assert build(root).output is not None
+    playbook = root / "content" / "playbooks" / "leaving-well.md"
+    text = playbook.read_text()
+    if addition:
+        playbook.write_text(text + "\n" + addition)
+        result = build(root)
+        assert result.output is None
+        assert any(expected in item.message for item in result.diagnostics.errors)
+        lines = text.count("\n") + 2
+        assert [e.line for e in result.diagnostics.errors] == [lines]
+    else:
+        playbook.write_text(text.replace("title: Leaving well", "title: Leaving with grace"))
+        result = build(root)
+        assert result.output is not None
+        index = (result.output / "playbooks" / "index.html").read_text()
+        assert "Leaving with grace" in index  # a page other than the playbook's own
+        clean = build(root, tmp_path / "clean", memo=NoMemo())
+        assert clean.output is not None
+        assert tree(result.output) == tree(clean.output)
