@@ -15,7 +15,7 @@ from cxsite.cache import RECENT, Memo, NoMemo, digest
 from cxsite.project import Project
 from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
-from cxsite.scoring.export import scores_csv, scores_json
+from cxsite.scoring.export import scores_csv, scores_json_pieces
 from cxsite.site import insights, urls
 from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
@@ -168,9 +168,12 @@ class _Shared:
         return self._builder
 
 
-def _deferred(key: str, make: Callable[[], bytes]) -> Output:
+def _deferred(key: str, make: Callable[[], bytes | Iterable[bytes]]) -> Output:
     """A deferred file where its content has a key; made now where it has none."""
-    return Deferred(key, make) if key else make()
+    if key:
+        return Deferred(key, make)
+    content = make()
+    return content if isinstance(content, bytes) else b"".join(content)
 
 
 def _data_files(
@@ -181,7 +184,7 @@ def _data_files(
     json_key = digest("scores.json", scores.fingerprint) if scores.fingerprint else ""
     files: dict[str, Output] = {
         "data/scores.csv": _deferred(csv_key, lambda: scores_csv(scores)),
-        "data/scores.json": _deferred(json_key, lambda: scores_json(scores)),
+        "data/scores.json": _deferred(json_key, lambda: scores_json_pieces(scores)),
         "feed.xml": _deferred(
             digest("feed.xml", site) if site else "",
             lambda: _feed(project, shared.builder(NoMemo()), updated),

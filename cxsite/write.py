@@ -15,7 +15,7 @@ import json
 import os
 import posixpath
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,10 +28,14 @@ _OLD = ".cxsite-old-"
 
 @dataclass(frozen=True)
 class Deferred:
-    """A file made only when the output does not hold it already; equal keys, equal bytes."""
+    """A file made only when the output does not hold it already; equal keys, equal bytes.
+
+    `make` gives the bytes whole or in pieces (written one by one: a large file is never
+    held whole).
+    """
 
     key: str
-    make: Callable[[], bytes]
+    make: Callable[[], bytes | Iterable[bytes]]
 
 
 Output = bytes | Deferred
@@ -114,7 +118,7 @@ def write_site(
             if relative_path in kept and _link(output / relative_path, target):
                 manifest[relative_path] = kept[relative_path]
                 continue
-            target.write_bytes(value.make() if isinstance(value, Deferred) else value)
+            _write(target, value)
             stat = target.stat()
             manifest[relative_path] = (keys[relative_path], stat.st_size, stat.st_mtime_ns)
         (staging / MARKER).write_text("This folder is built by cxsite; do not edit it.\n")
@@ -130,6 +134,16 @@ def output_matches(output: Path, manifest: Manifest) -> bool:
         return False
     keys = {path: stamp[0] for path, stamp in manifest.items()}
     return len(_still_there(output, keys, manifest)) == len(manifest)
+
+
+def _write(target: Path, value: Output) -> None:
+    content = value.make() if isinstance(value, Deferred) else value
+    with target.open("wb") as stream:
+        if isinstance(content, bytes):
+            stream.write(content)
+        else:
+            for piece in content:
+                stream.write(piece)
 
 
 def _key(value: Output) -> str:

@@ -244,3 +244,18 @@ def test_every_number_on_the_site_equals_scores_csv(tmp_path: Path) -> None:
             assert shown == f"{float(score):.1f}", (page, key)
             checked += 1
     assert checked > 1000
+
+
+def test_scores_json_written_in_pieces_is_the_same_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxsite.scoring import export
+
+    analysis = analyse(REPO)
+    assert analysis.scores is not None
+    whole = export.scores_json(analysis.scores)
+    monkeypatch.setattr(export, "JSON_CHUNK_ROWS", 7)  # many pieces, one of them short
+    pieces = list(export.scores_json_pieces(analysis.scores))
+    assert len(pieces) > 100
+    assert b"".join(pieces) == whole
+    payload = json.loads(whole)
+    assert len(payload["scores"]) == len(analysis.scores.table)
+    assert len(payload["persona_touchpoints"]) == len(analysis.scores.persona_touchpoints)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pandas as pd
 
@@ -32,16 +33,22 @@ def scores_csv(scores: Scores, table: pd.DataFrame | None = None) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _records_json(frame: pd.DataFrame, fields: list[str]) -> str:
-    """A JSON array of one object per row; floats to 4 decimals, NaN as null (pandas' C writer).
+JSON_CHUNK_ROWS = 100_000
+
+
+def _records_json(frame: pd.DataFrame, fields: list[str]) -> Iterator[bytes]:
+    """A JSON array of one object per row, in pieces of up to JSON_CHUNK_ROWS rows; floats
+    to 4 decimals, NaN as null (pandas' C writer).
 
     The writer escapes `/` as `\\/`; both mean the same, and the plain form reads better.
     """
     present = [f for f in fields if f in frame.columns]
-    if frame.empty:
-        return "[]"
-    text = frame[present].to_json(orient="records", double_precision=4, force_ascii=False)
-    return text.replace("\\/", "/")
+    yield b"["
+    for start in range(0, len(frame), JSON_CHUNK_ROWS):
+        part = frame.iloc[start : start + JSON_CHUNK_ROWS][present]
+        text = part.to_json(orient="records", double_precision=4, force_ascii=False)
+        yield (("," if start else "") + text[1:-1].replace("\\/", "/")).encode("utf-8")
+    yield b"]"
 
 
 def select_scores(
@@ -70,14 +77,17 @@ def select_scores(
 def scores_json(scores: Scores, table: pd.DataFrame | None = None) -> bytes:
     """Every score (or the rows of `table`) with its interval, NPS, changes, gaps and spreads,
     plus the persona breakdowns in the full export."""
-    parts = [
-        f'{{"periods":{json.dumps(list(scores.periods), separators=(",", ":"))}',
-        f'"latest_period":{json.dumps(scores.latest_period)}',
-        f'"scores":{_records_json(scores.table if table is None else table, JSON_FIELDS)}',
-    ]
+    return b"".join(scores_json_pieces(scores, table))
+
+
+def scores_json_pieces(scores: Scores, table: pd.DataFrame | None = None) -> Iterator[bytes]:
+    """scores.json in pieces, so that a large one is written without being held whole."""
+    periods = json.dumps(list(scores.periods), separators=(",", ":"))
+    yield f'{{"periods":{periods},"latest_period":{json.dumps(scores.latest_period)}'.encode()
+    yield b',"scores":'
+    yield from _records_json(scores.table if table is None else table, JSON_FIELDS)
     if table is None:
-        breakdown = scores.persona_touchpoints  # sorted by PERSONA_KEYS in score_project
-        parts.append(
-            f'"persona_touchpoints":{_records_json(breakdown, [*PERSONA_KEYS, "score", "n", "se"])}'
-        )
-    return (",".join(parts) + "}\n").encode("utf-8")
+        yield b',"persona_touchpoints":'
+        # sorted by PERSONA_KEYS in score_project
+        yield from _records_json(scores.persona_touchpoints, [*PERSONA_KEYS, "score", "n", "se"])
+    yield b"}\n"
