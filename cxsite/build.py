@@ -96,7 +96,7 @@ def _definitions(project: Project) -> str:
                 project.journeys,
             )
             for model in kind.values()
-        )  # fmt: skip
+        )
     )
 
 

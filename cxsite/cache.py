@@ -157,18 +157,16 @@ class SqliteMemo:
         if self.connection is None:
             return None
         try:
-            row = self.connection.execute(
-                "SELECT value FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
-            ).fetchone()
-            if row is None:
-                self.misses += 1
-                return None
+            value = _select(self.connection, namespace, key)
         except sqlite3.Error:
             self._reset()
             return None
+        if value is None:
+            self.misses += 1
+            return None
         self.hits += 1
         self._mark_used(namespace, key)
-        return bytes(row[0])
+        return value
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
         if self.connection is None:
@@ -243,6 +241,13 @@ class SqliteMemo:
         self.connection = None
 
 
+def _select(connection: sqlite3.Connection, namespace: str, key: str) -> bytes | None:
+    row = connection.execute(
+        "SELECT value FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
+    ).fetchone()
+    return None if row is None else bytes(row[0])
+
+
 class _SqliteReader:
     """A worker's read-only connection to the cache; any problem is a miss, never a reset."""
 
@@ -257,12 +262,9 @@ class _SqliteReader:
         if self.connection is None:
             return None
         try:
-            row = self.connection.execute(
-                "SELECT value FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
-            ).fetchone()
+            return _select(self.connection, namespace, key)
         except sqlite3.Error:
             return None
-        return None if row is None else bytes(row[0])
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
         return None  # the worker's writes reach the cache through its parent
