@@ -90,8 +90,8 @@ def render_site(
         return [dataclasses.replace(page, job=position) for page in rendered]
 
     missing = [position for position in range(len(jobs)) if position not in built]
-    if missing:
-        shared.builder(memo)  # before the workers fork, so that they share it
+    if missing:  # built before the workers fork, so that they share it
+        shared.builder(memo).index.prepare()
     for page in run_jobs(
         missing, render_job, memo, workers=workers or default_workers(), progress=progress
     ):

@@ -9,6 +9,7 @@ cache ends exactly as a one-process build leaves it.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -114,6 +115,9 @@ def run_jobs(
     chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
     records: list[MemoRecord] = []
     _task = _Task(work, memo.reader())  # type: ignore[arg-type]
+    # Objects made so far are never collected in the workers: frozen, the collector leaves
+    # them alone, so the memory pages they share with this process are not copied.
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
@@ -124,6 +128,7 @@ def run_jobs(
                 if progress is not None:
                     progress(min(done, len(jobs)), len(jobs))
     finally:
+        gc.unfreeze()
         _task = None
     for record in records:  # after the workers stop: no writer while they read
         memo.replay(record)

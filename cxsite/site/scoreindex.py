@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -81,16 +80,31 @@ class ScoreView:
         return str(int(self.n)) if float(self.n).is_integer() else f"{self.n:.2f}"
 
 
+TEXT_COLUMNS = ("level", "id", "dimension", "period", "status")
+
+
 class _Series:
     """One table's rows as column arrays, and where each (level, id, dimension) series lies.
 
     The rows must be grouped by series with periods ascending within each (score_project
-    sorts both tables so). A row becomes a ScoreView only when asked for.
+    sorts both tables so). Text columns are held as codes into their sorted distinct values
+    (a few MB for millions of rows, where Python strings would take hundreds). A row becomes
+    a ScoreView only when asked for.
     """
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        self.columns = {c: frame[c].to_numpy() for c in VIEW_COLUMNS}
+        self.columns: dict[str, np.ndarray[Any, Any]] = {}
+        self.values: dict[str, np.ndarray[Any, Any]] = {}  # text column -> distinct values
+        for column in VIEW_COLUMNS:
+            if column in TEXT_COLUMNS:
+                codes, distinct = pd.factorize(frame[column], sort=True)
+                self.columns[column] = codes
+                self.values[column] = np.asarray(distinct, dtype=object)
+            else:
+                self.columns[column] = frame[column].to_numpy()
+        self.rows = len(frame)
         self.periods = self.columns["period"]
+        self.period_code = {str(p): code for code, p in enumerate(self.values["period"])}
         self.bounds: dict[tuple[str, str, str], tuple[int, int]] = {}
         self.views: dict[int, ScoreView] = {}
         if not len(frame):
@@ -108,19 +122,31 @@ class _Series:
         )
         ends = np.append(starts[1:], len(frame))
         keys = zip(
-            level[starts].tolist(), item[starts].tolist(), dimension[starts].tolist(), strict=True
+            *(
+                self.values[c][self.columns[c][starts]].tolist()
+                for c in ("level", "id", "dimension")
+            ),
+            strict=True,
         )
         self.bounds = dict(zip(keys, zip(starts.tolist(), ends.tolist(), strict=True), strict=True))
 
     def find(self, key: tuple[str, str, str], period: str) -> ScoreView | None:
         bounds = self.bounds.get(key)
-        if bounds is None:
+        code = self.period_code.get(period)
+        if bounds is None or code is None:
             return None
         start, end = bounds
-        position = bisect.bisect_left(self.periods, period, start, end)
-        if position == end or self.periods[position] != period:
+        position = start + int(np.searchsorted(self.periods[start:end], code))
+        if position == end or self.periods[position] != code:
             return None
         return self.view(position)
+
+    def in_period(self, period: str | None) -> np.ndarray[Any, Any]:
+        """The positions of every row, or of the rows of one period."""
+        if period is None:
+            return np.arange(self.rows)
+        code = self.period_code.get(period)
+        return np.flatnonzero(self.periods == code) if code is not None else np.arange(0)
 
     def series(self, key: tuple[str, str, str]) -> list[ScoreView]:
         bounds = self.bounds.get(key)
@@ -129,7 +155,13 @@ class _Series:
     def view(self, position: int) -> ScoreView:
         view = self.views.get(position)
         if view is None:
-            view = _view({c: values[position] for c, values in self.columns.items()})
+            record = {}
+            for column, values in self.columns.items():
+                value = values[position]
+                if column in self.values:
+                    value = self.values[column][value] if value >= 0 else None
+                record[column] = value
+            view = _view(record)
             self.views[position] = view
         return view
 
@@ -151,6 +183,10 @@ class ScoreIndex:
         self._main = _Series(scores.table)
         self._breakdown = scores.persona_touchpoints
         self._personas: _Series | None = None
+
+    def prepare(self) -> None:
+        """Index the persona breakdowns now (before worker processes fork and share it)."""
+        self._table(PERSONA_PREFIX)
 
     def _table(self, level: str) -> _Series:
         if not level.startswith(PERSONA_PREFIX):
@@ -180,9 +216,7 @@ class ScoreIndex:
     def rows(self, period: str | None = None) -> Iterator[ScoreView]:
         """The rows of the scores table (no persona breakdowns), optionally of one period."""
         main = self._main
-        if period is None:
-            return (main.view(i) for i in range(len(main.periods)))
-        return (main.view(int(i)) for i in np.flatnonzero(main.periods == period))
+        return (main.view(int(i)) for i in main.in_period(period))
 
 
 def _view(record: dict[Any, Any]) -> ScoreView:
