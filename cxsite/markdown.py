@@ -138,10 +138,16 @@ def sanitise(html: str) -> str:
 
 
 def find_directives(body: str) -> list[Directive | Malformed]:
-    """Every directive in a Markdown body (outside code), with lines relative to the body."""
-    env: dict[str, Any] = {}
-    markdown_parser().render(body, env)
-    return list(env.get("directives", []))
+    """Every directive in a Markdown body (outside code), with lines relative to the body,
+    in the order the renderer meets them (token order; parsed, not rendered)."""
+    tokens = markdown_parser().parse(body, {})
+    return [
+        child.meta["directive"]
+        for token in tokens
+        if token.children
+        for child in token.children
+        if child.type == "cx_directive"
+    ]
 
 
 def render_markdown(body: str, render_directive: DirectiveRenderer) -> RenderedMarkdown:
@@ -186,7 +192,20 @@ def render_markdown_cached(
     body: str, render_directive: DirectiveRenderer, memo: Memo
 ) -> RenderedMarkdown:
     """`render_markdown`, remembered by body and by what its directives render to now."""
-    found = find_directives_cached(body, memo)
+    listed = memo.get("md-directives", digest(body))
+    if listed is None:  # a new body: render it once, noting what its directives became
+        outputs: list[str] = []
+
+        def noting(directive: Directive) -> str:
+            outputs.append(render_directive(directive))
+            return outputs[-1]
+
+        rendered = render_markdown(body, noting)
+        listing = [_as_json(d) for d in rendered.directives]
+        memo.put("md-directives", digest(body), json.dumps(listing).encode())
+        _remember_html(memo, digest(body, *outputs), rendered)
+        return rendered
+    found = [_from_json(item) for item in json.loads(listed)]
     outputs = [render_directive(d) for d in found if isinstance(d, Directive)]
     key = digest(body, *outputs)
     stored = memo.get("md-html", key)
@@ -196,9 +215,13 @@ def render_markdown_cached(
         return RenderedMarkdown(data["html"], headings, data["text"], tuple(found))
     replay = iter(outputs)
     rendered = render_markdown(body, lambda _directive: next(replay))
+    _remember_html(memo, key, rendered)
+    return rendered
+
+
+def _remember_html(memo: Memo, key: str, rendered: RenderedMarkdown) -> None:
     payload = {"html": rendered.html, "headings": rendered.headings, "text": rendered.text}
     memo.put("md-html", key, json.dumps(payload).encode())
-    return rendered
 
 
 def _as_json(item: Directive | Malformed) -> dict[str, Any]:
