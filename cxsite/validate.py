@@ -39,6 +39,7 @@ from cxsite.model import (
 )
 from cxsite.project import Project
 from cxsite.pydantic_errors import located_model_errors, slugify
+from cxsite.workers import default_workers, run_jobs
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -582,9 +583,16 @@ def _check_directives(
         ids={kind.removesuffix("s"): ids(kind) for kind in known},
         dimensions=None if dimensions is None else frozenset(dimensions),
     )
+    markdowns = [*raw.playbooks, *raw.pages]
+    # Parsing is the slow part: new bodies are parsed in worker processes.
+    listed = run_jobs(
+        [markdown.body for markdown in markdowns],
+        lambda body, job_memo: [find_directives_cached(body, job_memo)],
+        memo,
+        workers=default_workers(),
+    )
     errors: list[LocatedError] = []
-    for markdown in [*raw.playbooks, *raw.pages]:
-        found = find_directives_cached(markdown.body, memo)
+    for markdown, found in zip(markdowns, listed, strict=True):
         errors.extend(located_problems(found, vocabulary, markdown.rel, markdown.body_line))
     return errors
 
