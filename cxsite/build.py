@@ -138,13 +138,18 @@ def clear_cache(root: Path) -> None:
     shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
 
 
-def check(root: Path, today: dt.date | None = None) -> Diagnostics:
-    """Every problem of the project; unchanged measurement files are not read again."""
+def analyse_cached(root: Path, today: dt.date | None = None, *, score: bool = True) -> Analysis:
+    """`analyse`, with unchanged measurement files and scores read from the project's cache."""
     cache = SqliteMemo(root.resolve() / CACHE_DIR)
     try:
-        return analyse(root, today, cache, score=False).diagnostics
+        return analyse(root, today, cache, score=score)
     finally:
-        cache.close(prune=False)
+        cache.close(prune=False)  # not a build: what it did not use may still be needed
+
+
+def check(root: Path, today: dt.date | None = None) -> Diagnostics:
+    """Every problem of the project; unchanged measurement files are not read again."""
+    return analyse_cached(root, today, score=False).diagnostics
 
 
 def build_date(latest_period: str | None) -> str:

@@ -254,11 +254,11 @@ def scores(
     """Print scores (the latest period by default)."""
     from rich.console import Console
 
-    from cxsite.build import analyse
+    from cxsite.build import analyse_cached
     from cxsite.scoring.export import scores_csv, scores_json, select_scores
     from cxsite.scoring.table import scores_table
 
-    analysis = analyse(obj.root)
+    analysis = analyse_cached(obj.root)
     if analysis.scores is None:
         _report(analysis.diagnostics, err=True)
         raise SystemExit(int(analysis.diagnostics.exit_code() or ExitCode.CONTENT_ERROR))
