@@ -170,11 +170,14 @@ def build(
     today: dt.date | None = None,
     progress: Progress | None = None,
     memo: Memo | None = None,
+    reuse: bool = True,
 ) -> BuildResult:
     """Build the site of the project at `root` into `output` (default `root/output`).
 
     Without a memo, the project's `.cxsite-cache/` is used, so a rebuild redoes only what
-    changed; the output is byte for byte what a clean build gives.
+    changed; the output is byte for byte what a clean build gives. With `reuse`, a build
+    with nothing changed since the last one reports that one instead (serve turns it off:
+    it wants its first build in memory, for quick rebuilds after each save).
     """
     started = time.perf_counter()
     root = root.resolve()
@@ -182,7 +185,7 @@ def build(
     stamps = input_stamps(root, [])  # before anything is read: a save while building counts
     settings = build_settings_key(output, base_url, strict)
     if memo is None and today is None:
-        unchanged = unchanged_build(root, output, base_url, strict, stamps)
+        unchanged = unchanged_build(root, output, base_url, strict, stamps) if reuse else None
         if unchanged is not None:
             return unchanged
         quick = quick_rebuild(root, output, settings, stamps)

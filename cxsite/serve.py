@@ -169,7 +169,7 @@ class LiveServer:
 
     def rebuild(self) -> BuildResult:
         with self.building:  # one build at a time: they share the output and the cache
-            result = build(self.root, self.state.folder)
+            result = build(self.root, self.state.folder, reuse=False)
             self.state.publish(result)
         self.report(result)
         return result

@@ -42,6 +42,10 @@ def test_a_build_with_nothing_changed_reports_the_last_one_and_touches_nothing(
     )
     assert again.diagnostics.items == first.diagnostics.items  # warnings are reported again
     assert before == {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in first.output.rglob("*")}
+    content = tree(first.output)
+    served = build(root, reuse=False)  # as `serve` starts: a real build, kept in memory
+    assert not served.unchanged and served.files == first.files
+    assert tree(first.output) == content
 
 
 @pytest.mark.parametrize("change", ["edit-input", "delete-output", "edit-output", "base-url"])
