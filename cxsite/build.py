@@ -17,7 +17,7 @@ from cxsite.cache import CACHE_DIR, RECENT, Memo, NoMemo, SqliteMemo, digest
 from cxsite.errors import Diagnostics, LocatedError
 from cxsite.load.measurements import file_hash, measurement_partials
 from cxsite.outcome import BuildResult
-from cxsite.project import Project, load_project
+from cxsite.project import Project, definitions_digest, load_project
 from cxsite.quick import BuildState, quick_rebuild, remember
 from cxsite.render import Progress, RenderedPage, render_site
 from cxsite.scoring.engine import Scores, score_project
@@ -66,7 +66,7 @@ def analyse(
         partials, measures, problems = measurement_partials(project, None, today)
         inputs = ""
     else:
-        definitions = _definitions(project)
+        definitions = definitions_digest(project)
         inputs = _measurement_inputs(project, memo, today, definitions)
         partials, measures, problems = RECENT.get_or_make(
             "partials", inputs, memo, lambda traced: measurement_partials(project, traced, today)
@@ -81,23 +81,6 @@ def analyse(
         "scores", key, memo, lambda traced: _cached_scores(project, partials, measures, traced, key)
     )
     return Analysis(project, scores, diagnostics)
-
-
-def _definitions(project: Project) -> str:
-    """A hash of every definition scores depend on."""
-    return digest(
-        *(
-            model.model_dump_json()
-            for kind in (
-                project.dimensions,
-                project.departments,
-                project.personas,
-                project.touchpoints,
-                project.journeys,
-            )
-            for model in kind.values()
-        )
-    )
 
 
 def _measurement_inputs(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cxsite.cache import Memo
+from cxsite.cache import Memo, digest
 from cxsite.config import Config
 from cxsite.errors import Diagnostics
 from cxsite.model import Department, Dimension, Journey, Page, Persona, Playbook, Touchpoint
@@ -26,6 +26,18 @@ class Project:
     journeys: Mapping[str, Journey]
     playbooks: Mapping[str, Playbook] = field(default_factory=dict)
     pages: Mapping[str, Page] = field(default_factory=dict)
+
+
+def definitions_digest(project: Project) -> str:
+    """A hash of every definition (not playbooks or pages): what scores and pages rest on."""
+    return digest(
+        *(
+            model.model_dump_json()
+            for kind in (project.dimensions, project.departments, project.personas,
+                         project.touchpoints, project.journeys)
+            for model in kind.values()
+        )
+    )  # fmt: skip
 
 
 def load_project(

@@ -12,7 +12,7 @@ import jinja2
 
 from cxsite import __version__
 from cxsite.cache import RECENT, Memo, NoMemo, digest
-from cxsite.project import Project
+from cxsite.project import Project, definitions_digest
 from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
 from cxsite.scoring.export import scores_csv, scores_json_pieces
@@ -39,7 +39,6 @@ class RenderedPage:
     kind: str
     search_text: str
     key: str  # the page cache entry that holds `html`
-    job: int = -1  # the job that built it (within one build)
 
 
 # Told (pages done, pages in all) as pages render, for a progress bar; no effect on output.
@@ -77,25 +76,17 @@ def render_site(
             built[position] = pages_of_job
     shared = _Shared(project, scores, env)  # the score index, built only if a page needs it
 
-    def render_job(position: int, job_memo: Memo) -> list[RenderedPage]:
-        builder = shared.builder(job_memo)
-        rendered = []
-        for page in builder.build(jobs[position]):
-            page_key, html = _render_page(env, project, builder.index, page, templates, job_memo)
-            rendered.append(
-                RenderedPage(page.path, html, page.title, page.kind, page.search_text, page_key)
-            )
+    def render_job(position: int, job_memo: Memo) -> list[tuple[int, list[RenderedPage]]]:
+        rendered = _render_job(shared.builder(job_memo), env, templates, jobs[position], job_memo)
         if keys[position]:
             job_memo.put("page-job", keys[position], _job_record(rendered))
-        return [dataclasses.replace(page, job=position) for page in rendered]
+        return [(position, rendered)]
 
     missing = [position for position in range(len(jobs)) if position not in built]
     if missing:  # built before the workers fork, so that they share it
         shared.builder(memo).index.prepare()
-    for page in run_jobs(
-        missing, render_job, memo, workers=workers or default_workers(), progress=progress
-    ):
-        built.setdefault(page.job, []).append(page)
+    workers = workers or default_workers()
+    built.update(run_jobs(missing, render_job, memo, workers=workers, progress=progress))
     pages = [page for position in range(len(jobs)) for page in built[position]]
     files: dict[str, Output] = {f"assets/{path}": data for path, data in assets.items()}
     files.update((page.path, _page_output(memo, page)) for page in pages)
@@ -138,13 +129,17 @@ def render_pages(
     """The pages of a few jobs, rendered here and now (no cache, no workers)."""
     builder = _Shared(project, scores, env).builder(NoMemo())
     templates = template_fingerprint(env)
+    return [page for job in jobs for page in _render_job(builder, env, templates, job, NoMemo())]
+
+
+def _render_job(
+    builder: SiteBuilder, env: jinja2.Environment, templates: str, job: PageJob, memo: Memo
+) -> list[RenderedPage]:
+    """The pages of one job, rendered."""
     rendered = []
-    for job in jobs:
-        for page in builder.build(job):
-            key, html = _render_page(env, project, builder.index, page, templates, NoMemo())
-            rendered.append(
-                RenderedPage(page.path, html, page.title, page.kind, page.search_text, key)
-            )
+    for page in builder.build(job):
+        key, html = _render_page(env, builder.project, builder.index, page, templates, memo)
+        rendered.append(RenderedPage(page.path, html, page.title, page.kind, page.search_text, key))
     return rendered
 
 
@@ -286,12 +281,6 @@ def _site_fingerprint(project: Project, scores: Scores, templates: str, updated:
     """
     if not scores.fingerprint:
         return ""
-    definitions = [
-        model.model_dump_json()
-        for kind in (project.dimensions, project.departments, project.personas,
-                     project.touchpoints, project.journeys)
-        for model in kind.values()
-    ]  # fmt: skip
     playbooks = [(p.id, p.path, p.meta.model_dump_json()) for p in project.playbooks.values()]
     pages = [(p.id, p.path, p.title) for p in project.pages.values()]
     return digest(
@@ -299,7 +288,7 @@ def _site_fingerprint(project: Project, scores: Scores, templates: str, updated:
         templates,
         updated,
         project.config.model_dump_json(),
-        *definitions,
+        definitions_digest(project),
         repr(playbooks),
         repr(pages),
     )

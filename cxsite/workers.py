@@ -63,7 +63,10 @@ class _RecordingMemo:
         return self.source.reader()
 
     def replay(self, record: MemoRecord) -> None:
-        raise NotImplementedError("a worker's memo is replayed by its parent")
+        found, missed, written = record
+        self.found.extend(found)
+        self.missed += missed
+        self.written.extend(written)
 
     def record(self) -> MemoRecord:
         record: MemoRecord = (self.found, self.missed, self.written)

@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import importlib.util
 import io
-import logging
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -22,7 +21,7 @@ from conftest import REPO, write_project
 
 from cxsite.build import analyse
 from cxsite.errors import LocatedError
-from cxsite.load.engine_dask import DaskEngine
+from cxsite.load.engine_dask import DaskEngine, local_cluster
 from cxsite.load.engine_duckdb import WHITESPACE, duckdb_partials
 from cxsite.load.measurements import measurement_partials, source_partials
 from cxsite.project import Project, load_project
@@ -42,16 +41,7 @@ DIMENSIONS = ["trust", "value", "response_time", "service", "quality"]
 @pytest.fixture(scope="module")
 def dask_scheduler() -> Iterator[str]:
     """One real local cluster of two worker processes for the whole module."""
-    from distributed import LocalCluster
-
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard_address": ":0"},
-        silence_logs=logging.ERROR,
-    ) as cluster:
+    with local_cluster() as cluster:
         yield cluster.scheduler_address
 
 

@@ -28,6 +28,22 @@ if TYPE_CHECKING:
 BLOCK_SIZE = 64 * 1024 * 1024
 
 
+def local_cluster() -> LocalCluster:
+    """A cluster of two single-threaded worker processes on this machine."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        # Without a dashboard the scheduler still serves /health, on 8787 by default; any
+        # free port instead, so that a second cluster does not warn that 8787 is taken.
+        scheduler_kwargs={"dashboard_address": ":0"},
+        silence_logs=logging.ERROR,
+    )
+
+
 class DaskEngine:
     """A client of the cluster at `scheduler`, or of a local cluster of two worker
     processes, started on first use (a build whose partials are all cached starts none)
@@ -53,22 +69,13 @@ class DaskEngine:
             self.cluster.close()
 
     def connect(self) -> Client:
-        from distributed import Client, LocalCluster
+        from distributed import Client
 
         if self.client is None:
             if self.scheduler:
                 self.client = Client(self.scheduler)
             else:
-                self.cluster = LocalCluster(
-                    n_workers=2,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                    # Without a dashboard the scheduler still serves /health, on 8787 by default;
-                    # any free port instead, so a second cluster does not warn that 8787 is taken.
-                    scheduler_kwargs={"dashboard_address": ":0"},
-                    silence_logs=logging.ERROR,
-                )
+                self.cluster = local_cluster()
                 self.client = Client(self.cluster)
         return self.client
 

@@ -84,19 +84,22 @@ def engine_reader(scoring: Scoring) -> Iterator[SourceReader]:
     engine. Every engine's partials are rounded the same way (`rounded_partials`).
     """
     if scoring.engine == "pandas":
-        yield _rounded(source_partials)
+        yield _reader(None)
     elif scoring.engine == "duckdb":
         from cxsite.load.engine_duckdb import duckdb_partials
 
-        yield _rounded(_falling_back(duckdb_partials))
+        yield _reader(duckdb_partials)
     else:
         from cxsite.load.engine_dask import DaskEngine
 
         with DaskEngine(scoring.dask_scheduler) as engine:
-            yield _rounded(_falling_back(engine.partials))
+            yield _reader(engine.partials)
 
 
-def _falling_back(compute: EnginePartials) -> SourceReader:
+def _reader(compute: EnginePartials | None) -> SourceReader:
+    """Partials by `compute` (None: the pandas reader), falling back to the pandas reader
+    where `compute` hands a file back, then rounded."""
+
     def read(
         root: Path,
         source: MeasurementSource,
@@ -104,26 +107,16 @@ def _falling_back(compute: EnginePartials) -> SourceReader:
         vocabulary: Vocabulary,
         skip_bad: bool,
     ) -> tuple[pd.DataFrame, list[LocatedError]]:
-        partials = compute(root / source.path, source, measures, vocabulary)
+        partials = (
+            None if compute is None else compute(root / source.path, source, measures, vocabulary)
+        )
         if partials is None:
-            return source_partials(root, source, measures, vocabulary, skip_bad)
-        return partials, []
-
-    return read
-
-
-def _rounded(read: SourceReader) -> SourceReader:
-    def rounded_read(
-        root: Path,
-        source: MeasurementSource,
-        measures: tuple[Measure, ...],
-        vocabulary: Vocabulary,
-        skip_bad: bool,
-    ) -> tuple[pd.DataFrame, list[LocatedError]]:
-        partials, problems = read(root, source, measures, vocabulary, skip_bad)
+            partials, problems = source_partials(root, source, measures, vocabulary, skip_bad)
+        else:
+            problems = []
         return rounded_partials(partials), problems
 
-    return rounded_read
+    return read
 
 
 def rounded_partials(partials: pd.DataFrame) -> pd.DataFrame:
