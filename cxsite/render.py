@@ -21,7 +21,7 @@ from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import atom_feed, search_index, sitemap
 from cxsite.site.pages import NAV, PageJob, PageSpec, SiteBuilder, page_jobs
-from cxsite.site.scoreindex import ScoreIndex
+from cxsite.site.scoreindex import ScoreIndex, status_rule
 from cxsite.theme import template_fingerprint
 from cxsite.workers import default_workers, run_jobs
 from cxsite.write import Deferred, Output
@@ -154,8 +154,9 @@ class _Shared:
     def builder(self, memo: Memo) -> SiteBuilder:
         if self._builder is None:
             scores = self.scores
+            rule = status_rule(self.project)
             index = RECENT.get_or_make(
-                "score-index", scores.fingerprint, NoMemo(), lambda _: ScoreIndex(scores)
+                "score-index", scores.fingerprint, NoMemo(), lambda _: ScoreIndex(scores, rule)
             )
             renderer = DirectiveRenderer(self.project, index, self.env)
             self._builder = SiteBuilder(self.project, index, renderer, memo)
@@ -262,6 +263,7 @@ def _render_page(
         "page_title": page.title,
         "version": __version__,
         "period": index.latest,
+        "min_n": project.config.scoring.min_n,
         "kind": page.kind,
         **page.context,
     }

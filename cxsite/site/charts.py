@@ -16,6 +16,7 @@ from markupsafe import Markup
 from cxsite.cache import Memo, digest
 
 DATA = "values"
+THRESHOLDS = "thresholds"  # a second dataset: the status thresholds drawn as lines
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000", "#F0E442"]
 
@@ -32,6 +33,7 @@ class Chart:
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    summary: str = ""  # what the chart shows, in a sentence or two: its text alternative
 
 
 def _altair() -> Any:
@@ -62,11 +64,22 @@ def _template(kind: str) -> str:
     return _templates[kind]
 
 
+def _threshold_layers(alt: Any) -> list[Any]:
+    """Dashed lines at the status thresholds, each labelled; decoration for screen readers."""
+    lines = alt.Chart(alt.NamedData(THRESHOLDS)).encode(y=alt.Y("value:Q"))
+    return [
+        lines.mark_rule(strokeDash=[4, 4], color="#666", aria=False),
+        lines.mark_text(align="left", baseline="bottom", dx=3, dy=-2, fontSize=10,
+                        color="#444", aria=False).encode(x=alt.value(0), text="label:N"),
+    ]  # fmt: skip
+
+
 def _build_template(kind: str) -> str:
     alt = _altair()
     data = alt.NamedData(DATA)
     period = alt.X("period:O", title="Month", axis=alt.Axis(labelAngle=-45))
-    score_axis = alt.Scale(domain=[0, 100])
+    # Fitted to the scores and the thresholds (not 0–100), so a 5-point move shows.
+    score_axis = alt.Scale(zero=False, nice=True, clamp=True)
     if kind == "trend":
         base = alt.Chart(data).encode(
             x=period, color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE))
@@ -83,7 +96,9 @@ def _build_template(kind: str) -> str:
             .encode(y="score:Q")
             .transform_filter("datum.significant")
         )
-        chart = alt.layer(band, line, marks).properties(width="container", height=220)
+        chart = alt.layer(band, line, marks, *_threshold_layers(alt)).properties(
+            width="container", height=220
+        )
     elif kind == "curve":
         base = alt.Chart(data).encode(
             x=alt.X("stage:N", sort=None, title="Stage", axis=alt.Axis(labelAngle=0)),
@@ -94,26 +109,34 @@ def _build_template(kind: str) -> str:
                 tooltip=["stage:N", "score:Q", "status:N"]
             ),
             base.mark_text(dy=-12, aria=False).encode(text=alt.Text("score:Q", format=".1f")),
+            *_threshold_layers(alt),
         ).properties(width="container", height=220)
     elif kind == "quadrants":
+        # x is the importance (1–5) spread a little within each value, so points at the same
+        # importance do not hide each other; only the points that matter carry a label.
         points = alt.Chart(data).encode(
-            x=alt.X("importance:Q", scale=alt.Scale(domain=[0.5, 5.5]), title="Importance (1–5)"),
+            x=alt.X(
+                "x:Q",
+                scale=alt.Scale(domain=[0.6, 5.4], nice=False),
+                axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+                title="Importance (1–5)",
+            ),
             y=alt.Y("score:Q", scale=score_axis, title="Score"),
         )
         chart = alt.layer(
-            points.mark_circle(size=90, opacity=0.85).encode(
+            points.mark_point(size=70, filled=True, opacity=0.85).encode(
                 color=alt.Color("quadrant:N", scale=alt.Scale(range=PALETTE), title="Quadrant"),
+                shape=alt.Shape("quadrant:N", title="Quadrant"),
                 tooltip=["name:N", "importance:Q", "score:Q", "quadrant:N"],
             ),
-            points.mark_text(align="left", dx=7, fontSize=10, aria=False).encode(text="name:N"),
-            # The quadrant lines are decoration: hidden from screen readers.
-            alt.Chart(data)
-            .mark_rule(strokeDash=[4, 4], color="#666", aria=False)
-            .encode(y="green:Q"),
+            points.mark_text(align="left", dx=7, fontSize=11, aria=False)
+            .encode(text="name:N")
+            .transform_filter("datum.label"),
             alt.Chart(data)
             .mark_rule(strokeDash=[4, 4], color="#666", aria=False)
             .encode(x=alt.datum(3.5)),
-        ).properties(width="container", height=320)
+            *_threshold_layers(alt),
+        ).properties(width="container", height=340)
     else:  # pragma: no cover - a programming error
         raise ValueError(kind)
     return json.dumps(chart.to_dict(), sort_keys=True)
@@ -125,10 +148,21 @@ def chart(
     caption: str,
     values: Sequence[dict[str, Any]],
     columns: Sequence[tuple[str, str]],
+    *,
+    summary: str = "",
+    thresholds: Sequence[tuple[str, float]] = (),
 ) -> Chart:
-    """A chart of `kind` with its rows; `columns` (key, heading) shape the fallback table."""
+    """A chart of `kind` with its rows; `columns` (key, heading) shape the fallback table.
+
+    `summary` says in words what the chart shows (its text alternative); `thresholds`
+    (label, value) are drawn as dashed lines.
+    """
     spec = json.loads(_template(kind))
-    spec["datasets"] = {DATA: list(values)}
+    spec["datasets"] = {
+        DATA: list(values),
+        THRESHOLDS: [{"label": label, "value": value} for label, value in thresholds],
+    }
+    spec["description"] = summary or caption
     rows = tuple(tuple(_cell(value.get(key)) for key, _ in columns) for value in values)
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     # `<`, `>` and `&` escaped so no value can close the script element it sits in.
@@ -139,6 +173,7 @@ def chart(
         caption,
         tuple(heading for _, heading in columns),
         rows,
+        summary,
     )
 
 

@@ -42,6 +42,7 @@ class DirectiveRenderer:
         template = self.env.get_template(f"directives/{directive.name}.html")
         context: dict[str, object] = {
             "root": root,
+            "min_n": self.project.config.scoring.min_n,
             "link": link,
             "dimension": self.namer.dimension_name(dimension),
         }
@@ -57,6 +58,7 @@ class DirectiveRenderer:
                 f"{link.text}, {self.namer.dimension_name(dimension)}: "
                 "score by month with 95% interval",
                 [(self.namer.dimension_name(dimension), series)],
+                self.namer.thresholds,
             )
         else:
             context["labels"] = self.labels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,21 +11,31 @@ from cxsite.markdown import render_markdown_cached
 from cxsite.model import ALL
 from cxsite.project import Project
 from cxsite.site import insights, urls
-from cxsite.site.charts import chart
+from cxsite.site.brief import AttentionRow, make_brief
 from cxsite.site.directive_views import DirectiveRenderer
-from cxsite.site.scoreindex import ScoreIndex
+from cxsite.site.scoreindex import ScoreIndex, ScoreView
 from cxsite.site.views import (
+    AttentionView,
     Link,
     Namer,
     ScorecardRow,
+    TouchpointCard,
     chips,
     curve_chart,
+    importance_chart,
+    paginate,
+    persona_scores,
     phases,
+    previous_month,
+    signed,
     stage_views,
     swimlanes,
     touchpoint_card,
     trend_chart,
 )
+
+TOP = 15  # rows a summary page lists before linking to the complete table
+PER_PAGE = 100  # rows on each page of a complete table
 
 NAV = (
     ("Home", "index.html"),
@@ -35,7 +46,6 @@ NAV = (
     ("Dimensions", "dimensions/index.html"),
     ("Playbooks", "playbooks/index.html"),
     ("Changes", "changes.html"),
-    ("Search", "search.html"),
 )
 
 
@@ -57,7 +67,7 @@ class PageSpec:
 
 def page_jobs(project: Project) -> list[PageJob]:
     """Every page to build, as (method, id): cheap to list, built one by one anywhere."""
-    jobs: list[PageJob] = [("home", ""), ("changes", ""), ("search", "")]
+    jobs: list[PageJob] = [("home", ""), ("attention", ""), ("changes", ""), ("search", "")]
     for method, ids in (
         ("journey", project.journeys),
         ("touchpoint", project.touchpoints),
@@ -70,6 +80,21 @@ def page_jobs(project: Project) -> list[PageJob]:
         jobs.extend((method, item_id) for item_id in ids)
     jobs += [("section_indexes", ""), ("not_found", "")]
     return jobs
+
+
+def department_summary(owned: int, statuses: Counter[str], attention: int) -> str:
+    """What a department head reads first: how many of its touchpoints are in each status."""
+    if not owned:
+        return "It owns no touchpoint; it supports others (below)."
+    counts = [f"{statuses[s]} {s}" for s in ("red", "amber", "green") if statuses[s]]
+    if statuses["none"]:
+        counts.append(f"{statuses['none']} without a score")
+    need = (
+        f"{attention} need{'s' if attention == 1 else ''} attention"
+        if attention
+        else ("none needs attention")
+    )
+    return f"It owns {owned} touchpoint{'s' if owned != 1 else ''}: {', '.join(counts)}; {need}."
 
 
 class SiteBuilder:
@@ -92,6 +117,7 @@ class SiteBuilder:
             playbook.id: insights.firing_triggers(project, index, playbook)
             for playbook in project.playbooks.values()
         }
+        self.brief = make_brief(project, index, [f for fs in self.firing.values() for f in fs])
 
     def build(self, job: PageJob) -> list[PageSpec]:
         """The page (or, for section indexes, pages) of one job."""
@@ -115,11 +141,86 @@ class SiteBuilder:
             {"playbook": self.link("playbook", pid)} for pid in playbook_ids if self.firing[pid]
         ]
 
+    def attention_view(self, row: AttentionRow) -> AttentionView:
+        """A row of "needs attention" with names, links and each flag's reason in words."""
+        flags = []
+        for flag in row.flags:
+            notes = []
+            if flag.red:
+                notes.append(flag.score.reason)
+            if flag.drop and flag.score.change_1 is not None:
+                month = previous_month(flag.score.period)
+                notes.append(f"{signed(flag.score.change_1)} vs {month}, significant drop")
+            flags.append((self.namer.dimension_name(flag.dimension), flag.score, "; ".join(notes)))
+        return AttentionView(
+            self.link("touchpoint", row.touchpoint),
+            self.link("department", row.owner),
+            tuple(flags),
+            tuple(self.link("playbook", p) for p in row.playbooks),
+        )
+
+    def worst_first(self, cards: list[TouchpointCard]) -> list[TouchpointCard]:
+        """Touchpoint cards by status (red first), then by the gap to their applied
+        expectation or green threshold; those without a score last."""
+        return sorted(cards, key=lambda card: self.gap_order(card.overall.score, card.link.text))
+
+    def gap_order(self, score: ScoreView | None, name: str) -> tuple[int, float, str]:
+        if score is None:
+            return (1, 0.0, name)
+        return (0, self.gap(score), name)
+
+    def gap(self, score: ScoreView) -> float:
+        """Score minus the bar it is held to: its expectation, else the green threshold."""
+        return score.value - (score.expectation if score.expectation is not None else self.green)
+
+    def complete_list(
+        self, name: str, title: str, cards: list[TouchpointCard], back: Link, first: str = ""
+    ) -> list[PageSpec]:
+        """A complete table of touchpoints, worst first, in pages of PER_PAGE rows: the first
+        at `first` (default lists/NAME.html), the others at lists/NAME-2.html, ..."""
+        rest = f"lists/{name}"
+        pages = paginate(first or f"{rest}.html", rest, self.worst_first(cards), PER_PAGE)
+        return [
+            PageSpec(
+                page.path,
+                "list.html",
+                title if page.number == 1 else f"{title} (page {page.number})",
+                {
+                    "cards": page.items,
+                    "page": page,
+                    "back": back,
+                    "dimension_labels": self.dimension_labels,
+                },
+                kind="listing",
+            )
+            for page in pages
+        ]
+
+    def applied_bar(self, score: ScoreView | None) -> str:
+        """The expectation a status was decided against, or the thresholds where none."""
+        if score is None:
+            return ""
+        if score.expectation is not None:
+            return f"{score.expectation:g}"
+        thresholds = self.project.config.scoring.thresholds
+        return f"none (thresholds {thresholds.green:g} / {thresholds.amber:g})"
+
+    def change_text(self, score: ScoreView) -> str:
+        """The change from the month before, naming that month: "−9.2 vs 2026-09"."""
+        if score.change_1 is None or self.index.previous is None:
+            return ""
+        significant = ", significant" if score.change_1_significant else ""
+        return f"{signed(score.change_1)} vs {previous_month(score.period)}{significant}"
+
+    @property
+    def dimension_labels(self) -> list[str]:
+        return ["All", *(name for _, name in self.namer.dimensions)]
+
     # --- pages ---------------------------------------------------------------------
 
     def home(self) -> PageSpec:
-        project, index = self.project, self.index
-        overall = index.get("overall", "overall")
+        project, index, brief = self.project, self.index, self.brief
+        overall = brief.overall
         dimensions = [
             {
                 "name": d.name,
@@ -133,79 +234,59 @@ class SiteBuilder:
             {"link": self.link("journey", j.id), "chips": chips(self.namer, index, "journey", j.id)}
             for j in project.journeys.values()
         ]
-        attention = [
-            {
-                "item": a,
-                "touchpoint": self.link("touchpoint", a.touchpoint),
-                "dimension": self.namer.dimension_name(a.dimension),
-                "owner": self.link("department", a.owner),
-                "playbooks": [self.link("playbook", p) for p in a.playbooks],
-            }
-            for a in insights.needs_attention(project, index)
-        ]
+        spots = insights.blind_spots(project, index)
         blind = [
             {
                 "score": s,
                 "touchpoint": self.link("touchpoint", s.id),
                 "dimension": self.namer.dimension_name(s.dimension),
             }
-            for s in insights.blind_spots(project, index)
+            for s in spots[:TOP]
         ]
         placed = insights.importance_performance(project, index, self.green)
-        quadrant_chart = (
-            chart(
-                "quadrants",
-                "chart-quadrants",
-                "Importance against score for every touchpoint (latest month)",
-                [
-                    {
-                        "name": self.namer.name("touchpoint", p.touchpoint),
-                        "importance": p.importance,
-                        "score": round(p.score.value, 2),
-                        "quadrant": p.quadrant,
-                        "green": self.green,
-                    }
-                    for p in placed
-                ],
-                (
-                    ("name", "Touchpoint"),
-                    ("importance", "Importance"),
-                    ("score", "Score"),
-                    ("quadrant", "Quadrant"),
-                ),
-            )
-            if placed
-            else None
-        )
-        quadrants = [
-            {
-                "name": name,
-                "members": [
-                    {"link": self.link("touchpoint", p.touchpoint), "item": p}
-                    for p in placed
-                    if p.quadrant == name
-                ],
-            }
-            for name in insights.QUADRANTS.values()
-        ]
+        quadrants = []
+        for name in insights.QUADRANTS.values():
+            members = [p for p in placed if p.quadrant == name]
+            links = [{"link": self.link("touchpoint", p.touchpoint), "item": p} for p in members]
+            quadrants.append({"name": name, "count": len(members), "members": links[:TOP]})
         trend = trend_chart(
             "chart-overall",
-            "Overall score by month, with its 95% interval",
+            "Overall score by month, with its 95% interval and the status thresholds",
             [("All journeys", index.series("overall", "overall"))],
+            self.namer.thresholds,
         )
         context = {
+            "brief": brief,
             "overall": overall,
+            "overall_change": "" if overall is None else self.change_text(overall),
+            "attention": [self.attention_view(row) for row in brief.first_screen],
+            "owners": [self.link("department", d) for d in brief.owners],
+            "firing": [self.link("playbook", p) for p in brief.firing],
             "overall_trend": trend,
             "dimensions": dimensions,
-            "dimension_labels": ["All", *(d.name for d in project.dimensions.values())],
+            "dimension_labels": self.dimension_labels,
             "heatmap": heatmap,
-            "attention": attention,
             "blind_spots": blind,
-            "quadrant_chart": quadrant_chart,
+            "blind_more": len(spots) - len(blind),
+            "quadrant_chart": importance_chart(self.namer, placed, self.green),
             "quadrants": quadrants,
-            "firing": self.firing_links(list(project.playbooks)),
         }
         return PageSpec("index.html", "home.html", project.config.title, context, kind="home")
+
+    def attention(self) -> list[PageSpec]:
+        """Every touchpoint that needs attention, worst first, in pages of PER_PAGE."""
+        rows = [self.attention_view(row) for row in self.brief.rows]
+        pages = paginate("attention.html", "lists/attention", rows, PER_PAGE)
+        return [
+            PageSpec(
+                page.path,
+                "attention.html",
+                "Needs attention" if page.number == 1 else f"Needs attention (page {page.number})",
+                {"brief": self.brief, "rows": page.items, "page": page},
+                kind="attention",
+            )
+            for page in pages
+        ]
 
     def journey(self, journey_id: str) -> PageSpec:
         project, index = self.project, self.index
@@ -215,19 +296,32 @@ class SiteBuilder:
             f"chart-curve-{journey.id}",
             f"Experience curve of {journey.name}: stage scores in journey order",
             stages,
+            self.namer.thresholds,
         )
+        journeys = list(project.journeys)
+        position = journeys.index(journey.id)
+        neighbours = {
+            "previous": self.link("journey", journeys[position - 1]) if position > 0 else None,
+            "next": (
+                self.link("journey", journeys[position + 1])
+                if position + 1 < len(journeys)
+                else None
+            ),
+        }
         handoffs = [h for h in insights.hand_offs(project) if h.journey == journey.id]
+        journey_chips = chips(self.namer, index, "journey", journey.id)
         context = {
             "journey": journey,
-            "score": index.get("journey", journey.id),
-            "chips": chips(self.namer, index, "journey", journey.id),
-            "personas": [self.link("persona", p) for p in journey.personas],
-            "persona_ids": list(journey.personas),
+            "score": journey_chips[0],
+            "chips": journey_chips,
+            "personas": [(p, self.link("persona", p)) for p in journey.personas],
+            "persona_scores": persona_scores(self.namer, index, journey, stages),
             "phases": phases(stages),
             "stages": stages,
-            "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
-            "lanes": swimlanes(self.namer, journey),
+            "dimension_labels": self.dimension_labels,
+            "lanes": swimlanes(self.namer, index, journey),
             "curve": curve,
+            "neighbours": neighbours,
             "handoffs": [
                 {
                     "from": self.link("touchpoint", h.from_touchpoint),
@@ -251,13 +345,15 @@ class SiteBuilder:
             target = touchpoint.targets.get(dimension)
             unit = "" if target is None or target.unit == "score" else f" {target.unit}"
             target_text = "" if target is None else f"{target.target:g}{unit}"
+            score = index.get("touchpoint", touchpoint.id, dimension)
             rows.append(
                 ScorecardRow(
                     dimension=label,
                     link=self.link("dimension", dimension) if dimension != ALL else None,
-                    score=index.get("touchpoint", touchpoint.id, dimension),
+                    score=score,
                     target=None if target is None else target_text,
-                    expectation=touchpoint.expectations.get(dimension),
+                    expectation=self.applied_bar(score),
+                    change="" if score is None else self.change_text(score),
                 )
             )
         series = [
@@ -269,11 +365,12 @@ class SiteBuilder:
             f"Scores of {touchpoint.name} by month, with 95% intervals; "
             "triangles mark significant changes",
             [s for s in series if s[1]],
+            self.namer.thresholds,
         )
         personas = [
             {
                 "link": self.link("persona", p),
-                "chips": chips(self.namer, index, "touchpoint", touchpoint.id, p),
+                "chips": chips(self.namer, index, f"persona:{p}:touchpoint", touchpoint.id),
             }
             for p in project.personas
         ]
@@ -304,7 +401,7 @@ class SiteBuilder:
             "trend": trend,
             "perception": [r for r in rows if r.score is not None and r.score.internal is not None],
             "personas": personas,
-            "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
+            "dimension_labels": self.dimension_labels,
             "places": places,
             "playbooks": playbooks,
         }
@@ -313,19 +410,39 @@ class SiteBuilder:
             path, "touchpoint.html", touchpoint.name, context, touchpoint.description, "touchpoint"
         )
 
-    def department(self, department_id: str) -> PageSpec:
+    def department(self, department_id: str) -> list[PageSpec]:
+        """A department's page, leading with what needs its attention; and the complete
+        tables of the touchpoints it owns and supports, when longer than the page shows."""
         project, index = self.project, self.index
         department = project.departments[department_id]
-        owned = [
-            touchpoint_card(self.namer, index, t)
-            for t in project.touchpoints.values()
-            if t.owner == department.id
-        ]
-        supported = [
-            touchpoint_card(self.namer, index, t)
-            for t in project.touchpoints.values()
-            if department.id in t.supporting
-        ]
+        path = urls.page_path("department", department.id)
+        back = self.link("department", department.id)
+        owned = self.worst_first(
+            [touchpoint_card(self.namer, index, t) for t in project.touchpoints.values()
+             if t.owner == department.id]
+        )  # fmt: skip
+        supported = self.worst_first(
+            [touchpoint_card(self.namer, index, t) for t in project.touchpoints.values()
+             if department.id in t.supporting]
+        )  # fmt: skip
+        lists = []
+        tables = {}
+        for role, cards in (("owned", owned), ("supported", supported)):
+            name = f"department-{department.id}-{role}"
+            complete = self.complete_list(
+                name, f"{department.name}: touchpoints it {role[:-1]}s", cards, back
+            )
+            if len(cards) > TOP:
+                lists += complete
+            tables[role] = {
+                "cards": cards[:TOP],
+                "total": len(cards),
+                "complete": Link(f"all {len(cards)}", complete[0].path)
+                if len(cards) > TOP
+                else None,
+            }
+        attention = [r for r in self.brief.rows if r.owner == department.id]
+        statuses = Counter(c.overall.score.status if c.overall.score else "none" for c in owned)
         handoffs = [
             h
             for h in insights.hand_offs(project)
@@ -339,9 +456,12 @@ class SiteBuilder:
         context = {
             "department": department,
             "chips": chips(self.namer, index, "department", department.id),
-            "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
-            "owned": owned,
-            "supported": supported,
+            "dimension_labels": self.dimension_labels,
+            "summary": department_summary(len(owned), statuses, len(attention)),
+            "attention": [self.attention_view(r) for r in attention[:TOP]],
+            "attention_more": max(0, len(attention) - TOP),
+            "owned": tables["owned"],
+            "supported": tables["supported"],
             "handoffs": [
                 {
                     "journey": self.link("journey", h.journey),
@@ -362,10 +482,10 @@ class SiteBuilder:
             "playbooks": [self.link("playbook", p) for p in involved],
             "firing": self.firing_links(involved),
         }
-        path = urls.page_path("department", department.id)
-        return PageSpec(
+        page = PageSpec(
             path, "department.html", department.name, context, department.description, "department"
         )
+        return [page, *lists]
 
     def persona(self, persona_id: str) -> PageSpec:
         project, index = self.project, self.index
@@ -382,10 +502,11 @@ class SiteBuilder:
         expectations = [
             {
                 "dimension": self.namer.dimension_name(d),
-                "score": index.get("persona", persona.id, d),
-                "expectation": persona.expectations.get(d),
+                "score": score,
+                "expectation": self.applied_bar(score),
             }
             for d in [ALL, *project.dimensions]
+            for score in [index.get("persona", persona.id, d)]
         ]
         context = {
             "persona": persona,
@@ -405,7 +526,9 @@ class SiteBuilder:
             "persona",
         )
 
-    def dimension(self, dimension_id: str) -> PageSpec:
+    def dimension(self, dimension_id: str) -> list[PageSpec]:
+        """Touchpoints on one dimension, furthest below the bar they are held to first (their
+        expectation, else the green threshold), so the order agrees with the colours."""
         project, index = self.project, self.index
         dimension = project.dimensions[dimension_id]
         ranked = sorted(
@@ -414,13 +537,17 @@ class SiteBuilder:
                 for t in project.touchpoints.values()
                 if (score := index.get("touchpoint", t.id, dimension.id)) is not None
             ),
-            key=lambda pair: (pair[0].value, pair[1].id),
+            key=lambda pair: (self.gap(pair[0]), pair[1].id),
         )
         rows = [
             {
                 "rank": i,
                 "link": self.link("touchpoint", t.id),
                 "score": s,
+                "gap": f"{signed(self.gap(s))} vs "
+                + (f"expectation {s.expectation:g}" if s.expectation is not None else "green")
+                + ("" if s.expectation is not None else f" {self.green:g}"),
+                "change": self.change_text(s),
                 "owner": self.link("department", t.owner),
             }
             for i, (s, t) in enumerate(ranked, 1)
@@ -430,20 +557,26 @@ class SiteBuilder:
             for t in project.touchpoints.values()
             if index.get("touchpoint", t.id, dimension.id) is None
         ]
-        context = {
-            "dimension": dimension,
-            "rows": rows,
-            "missing": missing,
-            "score": index.get("overall", "overall", dimension.id),
-        }
-        return PageSpec(
-            urls.page_path("dimension", dimension.id),
-            "dimension.html",
-            dimension.name,
-            context,
-            dimension.description,
-            "dimension",
-        )
+        path = urls.page_path("dimension", dimension.id)
+        pages = paginate(path, f"lists/dimension-{dimension.id}", rows, PER_PAGE)
+        return [
+            PageSpec(
+                page.path,
+                "dimension.html",
+                dimension.name if page.number == 1 else f"{dimension.name} (page {page.number})",
+                {
+                    "dimension": dimension,
+                    "rows": page.items,
+                    "page": page,
+                    "missing": missing[:TOP] if page.number == 1 else [],
+                    "missing_more": max(0, len(missing) - TOP),
+                    "score": index.get("overall", "overall", dimension.id),
+                },
+                dimension.description if page.number == 1 else "",
+                "dimension",
+            )
+            for page in pages
+        ]
 
     def playbook(self, playbook_id: str) -> PageSpec:
         playbook = self.project.playbooks[playbook_id]
@@ -554,9 +687,16 @@ class SiteBuilder:
             },
             kind="listing",
         )
+        touchpoint_pages = self.complete_list(
+            "touchpoints",
+            "Touchpoints",
+            [touchpoint_card(self.namer, index, t) for t in project.touchpoints.values()],
+            Link("Home", "index.html"),
+            urls.section_index("touchpoint"),
+        )
         return [
             listing("journey", list(project.journeys), "Journeys", "journey"),
-            listing("touchpoint", list(project.touchpoints), "Touchpoints", "touchpoint"),
+            *touchpoint_pages,
             listing("department", list(project.departments), "Departments", "department"),
             listing("persona", list(project.personas), "Personas", "persona"),
             listing("dimension", list(project.dimensions), "Dimensions"),

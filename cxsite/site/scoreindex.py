@@ -10,14 +10,48 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxsite.project import Project
 from cxsite.scoring.engine import Scores
 
 STATUS_LABEL = {"green": "Green", "amber": "Amber", "red": "Red"}
+WHERE_SET = {"touchpoint": "set on this touchpoint", "persona": "set on this persona"}
 VIEW_COLUMNS = [
     "level", "id", "dimension", "period", "score", "n", "status", "low_sample", "ci_low",
     "ci_high", "change_1", "change_1_significant", "change_3", "expectation", "customer",
     "internal", "perception_gap", "blind_spot", "nps", "spread",
 ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """The thresholds a status is decided by (docs/scoring.md §7), to explain each status."""
+
+    green: float = 75
+    amber: float = 60
+    margin: float = 10
+
+    def reason(self, status: str, expectation: float | None, level: str) -> str:
+        """Why a score has its status, in words: the threshold or expectation it met or missed."""
+        if expectation is None:
+            if status == "green":
+                return f"at or above the green threshold {self.green:g}"
+            if status == "amber":
+                return f"below the green threshold {self.green:g}"
+            return f"below the amber threshold {self.amber:g}"
+        where = WHERE_SET.get(level.rsplit(":", 1)[-1], "set for this score")
+        if status == "green":
+            return f"meets expectation {expectation:g} ({where})"
+        if status == "amber":
+            return f"below expectation {expectation:g} ({where})"
+        return f"more than {self.margin:g} below expectation {expectation:g} ({where})"
+
+
+def status_rule(project: Project) -> StatusRule:
+    """The status rule of a project's scoring settings."""
+    settings = project.config.scoring
+    return StatusRule(
+        settings.thresholds.green, settings.thresholds.amber, settings.expectation_margin
+    )
 
 
 def _number(value: Any) -> float | None:
@@ -52,6 +86,7 @@ class ScoreView:
     blind_spot: bool
     nps: float | None
     spread: float | None
+    reason: str = ""  # why the status: "below the amber threshold 60"
 
     @property
     def text(self) -> str:
@@ -79,6 +114,15 @@ class ScoreView:
     def n_text(self) -> str:
         return str(int(self.n)) if float(self.n).is_integer() else f"{self.n:.2f}"
 
+    @property
+    def tooltip(self) -> str:
+        """The score's details as a chip's title: value, status and why, n and interval."""
+        parts = [f"{self.csv} {self.label.lower()}: {self.reason}" if self.reason else self.csv]
+        parts.append(f"n = {self.n_text}" + (" (low sample)" if self.low_sample else ""))
+        if self.interval_text:
+            parts.append(f"95% interval {self.interval_text}")
+        return " · ".join(parts)
+
 
 TEXT_COLUMNS = ("level", "id", "dimension", "period", "status")
 
@@ -92,7 +136,8 @@ class _Series:
     a ScoreView only when asked for.
     """
 
-    def __init__(self, frame: pd.DataFrame) -> None:
+    def __init__(self, frame: pd.DataFrame, rule: StatusRule) -> None:
+        self.rule = rule
         self.columns: dict[str, np.ndarray[Any, Any]] = {}
         self.values: dict[str, np.ndarray[Any, Any]] = {}  # text column -> distinct values
         for column in VIEW_COLUMNS:
@@ -161,7 +206,7 @@ class _Series:
                 if column in self.values:
                     value = self.values[column][value] if value >= 0 else None
                 record[column] = value
-            view = _view(record)
+            view = _view(record, self.rule)
             self.views[position] = view
         return view
 
@@ -176,11 +221,12 @@ class ScoreIndex:
     indexed only when first asked for (they are most of the rows, and few pages show them).
     """
 
-    def __init__(self, scores: Scores) -> None:
+    def __init__(self, scores: Scores, rule: StatusRule | None = None) -> None:
+        self.rule = rule or StatusRule()
         self.periods = scores.periods
         self.latest = scores.latest_period
         self.previous = self.periods[-2] if len(self.periods) > 1 else None
-        self._main = _Series(scores.table)
+        self._main = _Series(scores.table, self.rule)
         self._breakdown = scores.persona_touchpoints
         self._personas: _Series | None = None
 
@@ -197,7 +243,7 @@ class ScoreIndex:
                 breakdown = breakdown.assign(
                     level=PERSONA_PREFIX + breakdown["persona"] + ":" + breakdown["level"]
                 )
-            self._personas = _Series(breakdown.reindex(columns=VIEW_COLUMNS))
+            self._personas = _Series(breakdown.reindex(columns=VIEW_COLUMNS), self.rule)
         return self._personas
 
     def get(
@@ -219,23 +265,26 @@ class ScoreIndex:
         return (main.view(int(i)) for i in main.in_period(period))
 
 
-def _view(record: dict[Any, Any]) -> ScoreView:
+def _view(record: dict[Any, Any], rule: StatusRule) -> ScoreView:
+    expectation = _number(record.get("expectation"))
+    status = str(record.get("status"))
+    level = str(record.get("level"))
     return ScoreView(
-        level=str(record.get("level")),
+        level=level,
         id=str(record.get("id")),
         dimension=str(record.get("dimension")),
         period=str(record.get("period")),
         value=float(record["score"]),
         csv=f"{record['score']:.2f}",
         n=float(record["n"]),
-        status=str(record.get("status")),
+        status=status,
         low_sample=bool(record.get("low_sample")),
         ci_low=_number(record.get("ci_low")),
         ci_high=_number(record.get("ci_high")),
         change_1=_number(record.get("change_1")),
         change_1_significant=bool(record.get("change_1_significant")),
         change_3=_number(record.get("change_3")),
-        expectation=_number(record.get("expectation")),
+        expectation=expectation,
         customer=_number(record.get("customer")),
         internal=_number(record.get("internal")),
         perception_gap=_number(record.get("perception_gap")),
@@ -244,4 +293,5 @@ def _view(record: dict[Any, Any]) -> ScoreView:
         else False,
         nps=_number(record.get("nps")),
         spread=_number(record.get("spread")),
+        reason=rule.reason(status, expectation, level),
     )
