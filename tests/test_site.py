@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
+from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import REPO, ProjectFactory
 from scoring_support import long_csv
 
@@ -81,39 +85,107 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def test_home_shows_what_is_red_where_and_whose(example_site: Path) -> None:
+def latest_rows(site: Path) -> list[dict[str, str]]:
+    """The latest month's rows of the built site's scores.csv."""
+    rows = list(csv.DictReader(io.StringIO((site / "data" / "scores.csv").read_text())))
+    latest = max(r["period"] for r in rows)
+    return [r for r in rows if r["period"] == latest]
+
+
+def owners() -> dict[str, str]:
+    """Each example touchpoint's owning department's name, read from the YAML."""
+    names = {
+        d["id"]: d["name"] for d in yaml.safe_load((REPO / "data/departments.yaml").read_text())
+    }
+    return {
+        item["id"]: names[item["owner"]]
+        for path in sorted((REPO / "data" / "touchpoints").glob("*.yaml"))
+        for item in [yaml.safe_load(path.read_text())]
+    }
+
+
+def test_home_leads_with_what_is_red_where_and_whose(example_site: Path) -> None:
     html = (example_site / "index.html").read_text()
+    rows = latest_rows(example_site)
+    red = [r for r in rows if r["level"] == "touchpoint" and r["status"] == "red"]
+    red_touchpoints = sorted({r["id"] for r in red})
+    brief = text_of(html[html.index('class="brief"') : html.index('id="attention-heading"')])
+    headline = f"{len(red)} scores are red at {len(red_touchpoints)} touchpoints"
+    assert headline in brief
+    attention = html[html.index('id="attention-heading"') : html.index('id="dimensions-heading"')]
+    owner_of = owners()
+    for touchpoint in red_touchpoints:  # every red touchpoint named with its owner, once
+        row = attention[attention.index(f'href="touchpoints/{touchpoint}.html"') :]
+        row = row[: row.index("</tr>")]
+        assert html_escape(owner_of[touchpoint]) in text_of(row), touchpoint
+        assert attention.count(f'href="touchpoints/{touchpoint}.html"') == 1
+    call = text_of(attention[attention.index('href="touchpoints/support-call.html">') + 37 :])
+    assert call.startswith("Support call (phone) Response time 32.9 Red below the amber threshold")
+    assert "Phone wait times" in call[: call.index("Broadband")]
     heatmap = html[
         html.index('class="heatmap"') : html.index("</table>", html.index('class="heatmap"'))
     ]
     assert heatmap.count("<tr>") == 1 + 7  # header + one row per journey
-    attention = html[html.index('id="attention-heading"') : html.index('id="blind-heading"')]
-    text = text_of(attention)
-    assert re.search(r"Support call \(phone\) Response time 32\.9 Red Red", text)
-    assert "Customer Service" in text and "Phone wait times" in text
     blind = text_of(html[html.index('id="blind-heading"') : html.index('id="ip-heading"')])
     assert "Broadband installation visit" in blind
     for quadrant in ("Fix first", "Keep up", "Low priority", "Possible overkill"):
-        assert f"<h3>{quadrant}</h3>" in html
-    assert 'href="touchpoints/support-call.html"' in html  # relative, to a file
+        assert f"<h3>{quadrant} <small>" in html
+    assert "Badge" not in html and 'class="badge' not in html  # one way to show a status
 
 
-def test_journey_map_is_a_blueprint(example_site: Path) -> None:
+def test_journey_map_is_a_blueprint_with_persona_scores(example_site: Path) -> None:
     html = (example_site / "journeys" / "switch-to-us.html").read_text()
     assert "Pre-sale" in html and "Post-sale" in html
     assert html.count('class="lane"') >= 3  # one swimlane per department involved
-    assert "(owns)" in html and "(supports)" in html
-    assert 'id="persona-switch"' in html and 'data-persona="student"' in html
-    assert 'id="chart-curve-switch-to-us"' in html
+    assert 'class="role role-owns"' in html and "(supports)" in html
+    assert 'class="cell-' in html  # lane cells tinted by the worst owned status
+    assert 'id="persona-switch"' in html and 'id="chart-curve-switch-to-us"' in html
     assert 'href="../touchpoints/' in html
+    data = html[html.index('id="persona-scores">') + 20 :]
+    personas = json.loads(data[: data.index("</script>")])
+    payload = json.loads((example_site / "data" / "scores.json").read_text())
+    latest = max(r["period"] for r in payload["scores"])
+    expected = {
+        (p["persona"], p["level"], p["id"], p["dimension"]): f"{p['score']:.2f}"
+        for p in payload["persona_touchpoints"]
+        if p["period"] == latest
+    }
+    checked = 0
+    for persona, entry in personas.items():
+        for slot, value in entry["scores"].items():
+            level, item, dimension = slot.split("|")
+            key = (persona, level, item, dimension)
+            if isinstance(value, list):
+                assert value[0] == expected[key], key
+                checked += 1
+            else:  # a reason in words, where that persona has no score
+                assert key not in expected and value.startswith("No score"), key
+    assert checked > 50
 
 
-def test_scorecard_says_low_samples_in_words_and_lists_firing_playbooks(example_site: Path) -> None:
+def test_scorecard_says_why_each_colour_and_lists_firing_playbooks(example_site: Path) -> None:
     html = (example_site / "touchpoints" / "equipment-return.html").read_text()
-    assert "Low sample:" in html and "Read these scores with care." in html
+    assert (
+        "Low sample (“low n”, under 30 answers):" in html and "Read these scores with care." in html
+    )
     call = text_of((example_site / "touchpoints" / "support-call.html").read_text())
     assert "Phone wait times (active) firing now: Response time 32.9 Red" in call
-    assert "3 min" in call
+    assert "Response time 32.9 Red below the amber threshold 60" in call
+    assert "3 min" in call and "vs 2026-09" in call
+    bill = text_of((example_site / "touchpoints" / "bill-statement.html").read_text())
+    assert re.search(r"Trust \d+\.\d (Green|Amber|Red) \S.*?\(set on this touchpoint\)", bill)
+    assert "Expectation applied" in bill and " 85 " in bill
+
+
+def test_dimension_pages_order_agrees_with_colours(example_site: Path) -> None:
+    rank = {"red": 0, "amber": 1, "green": 2}
+    for page in (example_site / "dimensions").glob("*.html"):
+        if page.name == "index.html":
+            continue
+        html = page.read_text()
+        statuses = re.findall(r'<td><span class="chip status-(\w+)"', html)
+        assert statuses, page
+        assert [rank[s] for s in statuses] == sorted(rank[s] for s in statuses), page
 
 
 def test_playbook_has_header_card_live_scores_and_one_h1(example_site: Path) -> None:

@@ -15,6 +15,7 @@ from cxsite.site.brief import AttentionRow, make_brief
 from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.scoreindex import ScoreIndex, ScoreView
 from cxsite.site.views import (
+    STATUS_RANK,
     AttentionView,
     Link,
     Namer,
@@ -165,9 +166,11 @@ class SiteBuilder:
         return sorted(cards, key=lambda card: self.gap_order(card.overall.score, card.link.text))
 
     def gap_order(self, score: ScoreView | None, name: str) -> tuple[int, float, str]:
+        """Red first, then amber, then green, then no score; within a status, furthest below
+        its bar first."""
         if score is None:
-            return (1, 0.0, name)
-        return (0, self.gap(score), name)
+            return (3, 0.0, name)
+        return (2 - STATUS_RANK[score.status], self.gap(score), name)
 
     def gap(self, score: ScoreView) -> float:
         """Score minus the bar it is held to: its expectation, else the green threshold."""
@@ -527,8 +530,9 @@ class SiteBuilder:
         )
 
     def dimension(self, dimension_id: str) -> list[PageSpec]:
-        """Touchpoints on one dimension, furthest below the bar they are held to first (their
-        expectation, else the green threshold), so the order agrees with the colours."""
+        """Touchpoints on one dimension, red first, then amber, then green, and within each,
+        furthest below the bar they are held to first (their expectation, else the green
+        threshold): the order agrees with the colours."""
         project, index = self.project, self.index
         dimension = project.dimensions[dimension_id]
         ranked = sorted(
@@ -537,7 +541,7 @@ class SiteBuilder:
                 for t in project.touchpoints.values()
                 if (score := index.get("touchpoint", t.id, dimension.id)) is not None
             ),
-            key=lambda pair: (self.gap(pair[0]), pair[1].id),
+            key=lambda pair: self.gap_order(pair[0], pair[1].id),
         )
         rows = [
             {
