@@ -102,6 +102,48 @@ def _render_directive(
     return f'<cx-directive data-index="{len(found) - 1}"></cx-directive>'
 
 
+_RACI_CELL = re.compile(r"[RACI](?:\s*[/,+]\s*[RACI])*")
+RACI_LEGEND = (
+    "R responsible (does the work) · A accountable (owns the outcome) · C consulted · I informed"
+)
+
+
+def _explain_raci(state: StateCore) -> None:
+    """After a table whose cells (but the first column) are all RACI letters, a line
+    saying what the letters mean: readers outside the project office rarely know."""
+    tokens = state.tokens
+    index = 0
+    while index < len(tokens):
+        if tokens[index].type != "table_open":
+            index += 1
+            continue
+        close = next(i for i in range(index, len(tokens)) if tokens[i].type == "table_close")
+        cells: list[str] = []
+        column = 0
+        for position in range(index, close):
+            token = tokens[position]
+            if token.type == "tr_open":
+                column = 0
+            elif token.type == "td_open":
+                column += 1
+                if column > 1:
+                    cells.append(tokens[position + 1].content.strip())
+        filled = [cell for cell in cells if cell]
+        if filled and all(_RACI_CELL.fullmatch(cell) for cell in filled):
+            legend = [
+                Token("paragraph_open", "p", 1),
+                Token("inline", "", 0),
+                Token("paragraph_close", "p", -1),
+            ]
+            legend[0].attrSet("class", "legend raci-legend")
+            legend[0].block = legend[2].block = True
+            legend[1].content = RACI_LEGEND
+            legend[1].children = [Token("text", "", 0, content=RACI_LEGEND)]
+            tokens[close + 1 : close + 1] = legend
+            close += len(legend)
+        index = close + 1
+
+
 @lru_cache(maxsize=1)
 def markdown_parser() -> MarkdownIt:
     """The configured parser, built once per process."""
@@ -115,6 +157,7 @@ def markdown_parser() -> MarkdownIt:
     )
     md.inline.ruler.before("text", "cx_directive", _directive_rule)
     md.core.ruler.push("cx_place_directives", _place_directives)
+    md.core.ruler.push("cx_explain_raci", _explain_raci)
     md.add_render_rule("cx_directive", _render_directive)
     return md
 

@@ -109,3 +109,12 @@ def test_example_directives_are_valid() -> None:
 
     _, diagnostics = load_project(Path(REPO))
     assert diagnostics.errors == []
+
+
+def test_a_raci_table_is_followed_by_what_its_letters_mean() -> None:
+    raci = "| Step | Billing | Sales |\n|---|---|---|\n| Audit | A/R | C |\n| Tell | I | |\n"
+    other = "| Step | Note |\n|---|---|\n| Audit | A big one |\n"
+    html = render_markdown(raci + "\n" + other, lambda _: "").html
+    assert html.count("raci-legend") == 1
+    assert html.index("raci-legend") > html.index("</table>")  # after the first table only
+    assert "R responsible" in html and "I informed" in html
