@@ -477,7 +477,7 @@ QUADRANT_COLUMNS = (
     ("quadrant", "Quadrant"),
 )  # fmt: skip
 CHART_POINTS = 200  # at most this many touchpoints on the importance chart
-LABELLED = 6  # of which at most this many carry a label: the worst of "Fix first"
+LABELLED = 6  # of which at most this many carry a label: the worst of "Fix first", apart
 
 
 def importance_chart(namer: Namer, placed: list[Positioned], green: float) -> Chart | None:
@@ -488,26 +488,36 @@ def importance_chart(namer: Namer, placed: list[Positioned], green: float) -> Ch
     fix_first = [p for p in placed if p.quadrant == "Fix first"]
     shown = sorted(placed, key=lambda p: (p.quadrant != "Fix first", p.score.value, p.touchpoint))
     shown = shown[:CHART_POINTS]
-    labelled = {p.touchpoint for p in fix_first[:LABELLED]}
     spread: dict[int, int] = {}
     for p in shown:  # points of one importance, spread across ±0.3 by their order
         spread[p.importance] = spread.get(p.importance, 0) + 1
     seen: dict[int, int] = {}
-    values = []
+    position: dict[str, tuple[float, float]] = {}
     for p in sorted(shown, key=lambda p: (p.importance, p.score.value, p.touchpoint)):
         count = spread[p.importance]
         rank = seen[p.importance] = seen.get(p.importance, -1) + 1
         offset = 0.0 if count == 1 else -0.3 + 0.6 * rank / (count - 1)
-        values.append(
-            {
-                "name": namer.name("touchpoint", p.touchpoint),
-                "importance": p.importance,
-                "x": round(p.importance + offset, 3),
-                "score": round(p.score.value, 2),
-                "quadrant": p.quadrant,
-                "label": p.touchpoint in labelled,
-            }
-        )
+        position[p.touchpoint] = (round(p.importance + offset, 3), p.score.value)
+    labelled: list[str] = []
+    for p in fix_first:  # worst first; a label only where it cannot overlap another
+        x, y = position.get(p.touchpoint, (0.0, 0.0))
+        if p.touchpoint in position and all(
+            abs(x - position[q][0]) > 0.9 or abs(y - position[q][1]) > 3 for q in labelled
+        ):
+            labelled.append(p.touchpoint)
+        if len(labelled) == LABELLED:
+            break
+    values = [
+        {
+            "name": namer.name("touchpoint", p.touchpoint),
+            "importance": p.importance,
+            "x": position[p.touchpoint][0],
+            "score": round(p.score.value, 2),
+            "quadrant": p.quadrant,
+            "label": p.touchpoint in labelled,
+        }
+        for p in sorted(shown, key=lambda p: (p.importance, p.score.value, p.touchpoint))
+    ]
     summary = (
         f"{len(fix_first)} of {len(placed)} touchpoints are important (4–5) and below the "
         f"green threshold {green:g}: fix those first."
