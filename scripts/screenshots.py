@@ -1,4 +1,6 @@
-"""Screenshots of the built example for the README: home, a journey map, a scorecard, a playbook.
+"""Screenshots of the built example for the README: home, a journey map seen by one persona, a
+scorecard, a department and a playbook, each as its reader first sees it (1400x900), and the
+home page on a phone (390 px wide).
 
 Run after `make site`: `python scripts/screenshots.py` (needs Debian's chromium and playwright).
 """
@@ -23,10 +25,12 @@ CHROMIUM_ARGS = [
 ]
 PAGES = {
     "home": "index.html",
-    "journey": "journeys/fix-a-fault.html",
+    "journey": "journeys/fix-a-fault.html#persona=sole-trader",
     "scorecard": "touchpoints/support-call.html",
+    "department": "departments/customer-service.html",
     "playbook": "playbooks/billing-trust-recovery.html",
 }
+PHONE = {"home-phone": "index.html"}
 
 
 def main() -> None:
@@ -39,13 +43,17 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        for name, path in PAGES.items():
-            page.goto((site / path).as_uri())
-            page.wait_for_load_state("networkidle")
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(target / f"{name}.png"), full_page=False)
-            print(target / f"{name}.png")
+        for viewport, pages in (({"width": 1400, "height": 900}, PAGES),
+                                ({"width": 390, "height": 844}, PHONE)):  # fmt: skip
+            page = browser.new_page(viewport=viewport)
+            for name, path in pages.items():
+                file, _, fragment = path.partition("#")
+                page.goto((site / file).as_uri() + (f"#{fragment}" if fragment else ""))
+                page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(500)
+                page.screenshot(path=str(target / f"{name}.png"), full_page=False)
+                print(target / f"{name}.png")
+            page.close()
         browser.close()
 
 
