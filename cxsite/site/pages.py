@@ -35,7 +35,6 @@ NAV = (
     ("Dimensions", "dimensions/index.html"),
     ("Playbooks", "playbooks/index.html"),
     ("Changes", "changes.html"),
-    ("Search", "search.html"),
 )
 
 
