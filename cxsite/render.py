@@ -19,7 +19,7 @@ from cxsite.scoring.export import scores_csv, scores_json_pieces
 from cxsite.site import insights, urls
 from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
-from cxsite.site.feeds import atom_feed, search_index, sitemap
+from cxsite.site.feeds import SearchDocument, atom_feed, search_index, sitemap
 from cxsite.site.pages import NAV, PageJob, PageSpec, SiteBuilder, page_jobs
 from cxsite.site.scoreindex import ScoreIndex, status_rule
 from cxsite.theme import template_fingerprint
@@ -38,6 +38,7 @@ class RenderedPage:
     title: str
     kind: str
     search_text: str
+    headings: tuple[str, ...]  # ranked above the body by search
     key: str  # the page cache entry that holds `html`
 
 
@@ -111,12 +112,7 @@ def search_index_bytes(pages: Iterable[RenderedPage]) -> bytes:
     """The offline search index of the pages worth finding."""
     return search_index(
         [
-            {
-                "title": p.title,
-                "url": p.path,
-                "kind": p.kind,
-                "text": p.search_text[:SEARCH_TEXT_LIMIT],
-            }
+            SearchDocument(p.title, p.path, p.kind, p.headings, p.search_text[:SEARCH_TEXT_LIMIT])
             for p in pages
             if p.kind not in ("error", "search", "listing")
         ]
@@ -139,7 +135,11 @@ def _render_job(
     rendered = []
     for page in builder.build(job):
         key, html = _render_page(env, builder.project, builder.index, page, templates, memo)
-        rendered.append(RenderedPage(page.path, html, page.title, page.kind, page.search_text, key))
+        rendered.append(
+            RenderedPage(
+                page.path, html, page.title, page.kind, page.search_text, page.search_headings, key
+            )
+        )
     return rendered
 
 
@@ -309,7 +309,8 @@ def _job_key(site: str, job: PageJob, project: Project) -> str:
 def _job_record(pages: list[RenderedPage]) -> bytes:
     """What a job built, without the HTML (kept once, in the page cache)."""
     return json.dumps(
-        [[p.path, p.title, p.kind, p.search_text, p.key] for p in pages], ensure_ascii=False
+        [[p.path, p.title, p.kind, p.search_text, list(p.headings), p.key] for p in pages],
+        ensure_ascii=False,
     ).encode("utf-8")
 
 
@@ -319,8 +320,11 @@ def _stored_job(memo: Memo, key: str) -> list[RenderedPage] | None:
     if record is None:
         return None
     pages = []
-    for path, title, kind, search_text, page_key in json.loads(record):
+    for entry in json.loads(record):
+        if len(entry) != 6:  # a record from before pages carried their headings
+            return None
+        path, title, kind, search_text, headings, page_key = entry
         if not memo.has("page", page_key):
             return None
-        pages.append(RenderedPage(path, None, title, kind, search_text, page_key))
+        pages.append(RenderedPage(path, None, title, kind, search_text, tuple(headings), page_key))
     return pages

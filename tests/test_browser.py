@@ -193,6 +193,172 @@ def test_search_works_from_file_urls(browser: Browser, site: Path) -> None:
     page.close()
 
 
+class _HeaderSearch(HTMLParser):
+    """Whether the page's site header holds a search form for search.html with its box."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open_headers = 0  # depth of <header class="site-header"> around the position
+        self.form_action = ""
+        self.box = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "header" and attributes.get("class") == "site-header":
+            self.open_headers += 1
+        elif tag == "header" and self.open_headers:
+            self.open_headers += 1
+        if not self.open_headers:
+            return
+        if tag == "form" and attributes.get("role") == "search":
+            self.form_action = str(attributes.get("action"))
+        if tag == "input" and attributes.get("id") == "site-search":
+            self.box = (attributes.get("type"), attributes.get("name")) == ("search", "q")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "header" and self.open_headers:
+            self.open_headers -= 1
+
+
+def test_every_page_has_the_search_box_in_its_header(site: Path) -> None:
+    pages = all_pages(site)
+    assert len(pages) > 80
+    for path in pages:
+        parser = _HeaderSearch()
+        parser.feed((site / path).read_text())
+        assert parser.box, path
+        if path != "404.html":  # 404.html links from the base URL's path, /cx/
+            assert parser.form_action == "../" * path.count("/") + "search.html", path
+        else:
+            assert parser.form_action == "/cx/search.html"
+
+
+def hrefs(page: Page, selector: str) -> list[str]:
+    links = page.locator(selector)
+    return [str(links.nth(i).get_attribute("href")) for i in range(links.count())]
+
+
+def header_results(page: Page, query: str) -> list[str]:
+    """Type `query` into the header's search box; the links its results list shows."""
+    page.fill("#site-search", query)
+    panel = page.locator("#site-search-panel")
+    poll(lambda: panel.is_visible() and panel.locator("a").count() > 0)
+    return hrefs(page, "#site-search-panel .site-search-list a")
+
+
+def focused_href(page: Page) -> str:
+    return str(page.evaluate("document.activeElement.getAttribute('href')"))
+
+
+def test_header_search_finds_a_playbook_and_follows_it_by_keyboard(
+    browser: Browser, server: str
+) -> None:
+    page, errors, _ = visit(browser, server + "touchpoints/support-call.html", server)
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.wait_for_timeout(300)
+    assert not any("search-index.js" in url for url in requested)  # loaded on first use only
+    found = header_results(page, "Sunderland")
+    assert "../playbooks/phone-wait-times.html" in found
+    assert any(url.endswith("/cx/assets/search-index.js") for url in requested)
+    status = page.locator("#site-search-status")
+    poll(lambda: bool(re.fullmatch(r"\d+ results? for “Sunderland”", status.text_content() or "")))
+    all_link = page.locator("#site-search-panel .site-search-all")
+    assert all_link.get_attribute("href") == "../search.html?q=Sunderland"
+    assert all_link.text_content() == f"All {len(found)} results"
+
+    page.keyboard.press("ArrowDown")
+    assert focused_href(page) == found[0]
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    page.keyboard.press("ArrowDown")
+    while focused_href(page) != "../playbooks/phone-wait-times.html":
+        before = focused_href(page)
+        page.keyboard.press("ArrowDown")
+        assert focused_href(page) != before, "ArrowDown stopped before the playbook"
+    page.keyboard.press("Escape")
+    assert page.locator("#site-search-panel").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    assert page.input_value("#site-search") == "Sunderland"
+
+    page.keyboard.press("ArrowDown")  # opens the results again, then moves into them
+    poll(lambda: page.locator("#site-search-panel").is_visible())
+    page.keyboard.press("ArrowDown")
+    while focused_href(page) != "../playbooks/phone-wait-times.html":
+        page.keyboard.press("ArrowDown")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == server + "playbooks/phone-wait-times.html"
+    assert errors == []
+    page.close()
+
+
+def test_header_search_closes_on_a_click_elsewhere_and_enter_opens_the_search_page(
+    browser: Browser, server: str
+) -> None:
+    page, errors, _ = visit(browser, server + "playbooks/index.html", server)
+    header_results(page, "router")
+    page.click("main h1", position={"x": 5, "y": 5})  # left of the results list
+    assert page.locator("#site-search-panel").is_hidden()
+    page.focus("#site-search")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url == server + "search.html?q=router"
+    poll(lambda: page.locator(".search-results a").count() > 0)
+    assert errors == []
+    page.close()
+
+
+def test_header_search_works_from_file_urls(browser: Browser, site: Path) -> None:
+    page, errors, outside = visit(browser, (site / "index.html").as_uri(), site.as_uri())
+    found = header_results(page, "direct debit")
+    assert found and all(not href.startswith(("/", "file:", "http")) for href in found)
+    assert all((site / href).is_file() for href in found)
+    assert errors == [] and outside == []
+    page.close()
+
+
+def search_page_results(browser: Browser, server: str, query: str) -> list[str]:
+    page, errors, _ = visit(browser, server + "search.html?q=" + query, server)
+    poll(lambda: page.locator(".search-results a").count() > 0)
+    found = hrefs(page, ".search-results a")
+    assert errors == []
+    page.close()
+    return found
+
+
+def test_search_ranks_title_matches_first_then_headings_then_the_body(
+    browser: Browser, server: str
+) -> None:
+    # "Router setup" has the word in its title; pages sorting before it only in their text.
+    router = search_page_results(browser, server, "router")
+    assert router[0] == "touchpoints/router-setup.html"
+    assert "touchpoints/device-delivery.html" in router[1:]
+    # A whole word in a title ranks above a part of one ("Fault reporting (app)").
+    porting = search_page_results(browser, server, "porting")
+    assert set(porting[:2]) == {
+        "touchpoints/number-porting.html",
+        "playbooks/number-porting-failures.html",
+    }
+    assert porting[2] == "touchpoints/fault-reporting-app.html"
+    # A heading ("Why the two views disagree") ranks above the body of "About this site".
+    disagree = search_page_results(browser, server, "disagree")
+    assert disagree == ["playbooks/installation-reality-check.html", "pages/about.html"]
+
+
+def test_search_page_shows_snippets_with_the_match_marked(browser: Browser, server: str) -> None:
+    page, errors, _ = visit(browser, server + "search.html?q=sunderland", server)
+    poll(lambda: page.locator(".search-results li").count() > 0)
+    assert page.locator(".search-status").text_content() == "3 results for “sunderland”"
+    playbook = page.locator('.search-results li:has(a[href="playbooks/phone-wait-times.html"])')
+    snippet = playbook.locator(".search-snippet")
+    assert "Attrition in Sunderland" in (snippet.text_content() or "")
+    assert snippet.locator("mark").all_text_contents() == ["Sunderland"]
+    assert len(snippet.text_content() or "") <= 170
+    assert errors == []
+    page.close()
+
+
 def test_keyboard_reaches_the_navigation(browser: Browser, server: str) -> None:
     page, _, _ = visit(browser, server + "index.html", server)
     page.keyboard.press("Tab")

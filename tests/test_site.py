@@ -10,6 +10,7 @@ import re
 from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -217,10 +218,51 @@ def test_downloads_sitemap_404_and_search_index(example_site: Path) -> None:
     assert (
         "<loc>https://intranet.northwind.example/cx/touchpoints/support-call.html</loc>" in sitemap
     )
-    index = (example_site / "assets" / "search-index.js").read_text()
-    documents = json.loads(index.removeprefix("window.CX_SEARCH=").removesuffix(";\n"))
-    playbooks = [d for d in documents if d["kind"] == "playbook"]
+    playbooks = [d for d in search_documents(example_site) if d["kind"] == "playbook"]
     assert len(playbooks) == 10 and all(d["text"] for d in playbooks)
+
+
+def search_documents(site: Path) -> list[dict[str, Any]]:
+    index = (site / "assets" / "search-index.js").read_text()
+    documents: list[dict[str, Any]] = json.loads(
+        index.removeprefix("window.CX_SEARCH=").removesuffix(";\n")
+    )
+    return documents
+
+
+def test_search_index_documents_carry_their_h2_and_h3_headings(example_site: Path) -> None:
+    by_url = {d["url"]: d for d in search_documents(example_site)}
+    assert by_url["playbooks/phone-wait-times.html"]["headings"] == [
+        "What the data is telling us",
+        "Runbook",
+        "Who does what",
+        "Escalation",
+        "Checklist",
+    ]
+    # The page's `# About this site` is its h1: the title's business, not a heading's.
+    assert by_url["pages/about.html"]["headings"] == [
+        "What you will find",
+        "How the scores work",
+        "Who to contact",
+    ]
+    assert by_url["touchpoints/support-call.html"]["headings"] == []
+    assert all(sorted(d) == ["headings", "kind", "text", "title", "url"] for d in by_url.values())
+
+
+def test_search_headings_leave_out_h4_and_deeper(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = make_project()
+    playbook = root / "content" / "playbooks" / "billing-trust.md"
+    playbook.write_text(
+        playbook.read_text()
+        + "\n## Runbook\n\nSteps.\n\n### First hour\n\nCall.\n\n#### Fine print\n\nNone.\n"
+    )
+    result = build(root, tmp_path / "out")
+    assert result.output is not None, [d.format() for d in result.diagnostics.errors]
+    by_url = {d["url"]: d for d in search_documents(result.output)}
+    assert by_url["playbooks/billing-trust.html"]["headings"] == ["Runbook", "First hour"]
+    assert "Fine print" in by_url["playbooks/billing-trust.html"]["text"]
 
 
 class _Elements(HTMLParser):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
@@ -75,7 +77,19 @@ def sitemap(base_url: str | None, paths: Sequence[str]) -> bytes:
     ).encode()
 
 
-def search_index(documents: Sequence[dict[str, str]]) -> bytes:
+@dataclass(frozen=True)
+class SearchDocument:
+    """A page as the offline search sees it: title and headings rank above the text."""
+
+    title: str
+    url: str
+    kind: str
+    headings: tuple[str, ...]
+    text: str
+
+
+def search_index(documents: Sequence[SearchDocument]) -> bytes:
     """A script defining `window.CX_SEARCH`: loads from file:// where fetched JSON cannot."""
-    text = json.dumps(list(documents), ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    listed = [dataclasses.asdict(document) for document in documents]
+    text = json.dumps(listed, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
     return f"window.CX_SEARCH={text};\n".encode()

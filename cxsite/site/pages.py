@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cxsite.cache import Memo, NoMemo
-from cxsite.markdown import render_markdown_cached
+from cxsite.markdown import RenderedMarkdown, render_markdown_cached
 from cxsite.model import ALL
 from cxsite.project import Project
 from cxsite.site import insights, urls
@@ -64,6 +64,12 @@ class PageSpec:
     context: dict[str, Any]
     search_text: str = ""
     kind: str = "page"
+    search_headings: tuple[str, ...] = ()  # h2 and h3 texts, which search ranks above the body
+
+
+def search_headings(rendered: RenderedMarkdown) -> tuple[str, ...]:
+    """The texts of a Markdown body's h2 and h3 headings, for the search index."""
+    return tuple(text for level, _, text in rendered.headings if level in (2, 3))
 
 
 def page_jobs(project: Project) -> list[PageJob]:
@@ -615,7 +621,15 @@ class SiteBuilder:
             "headings": rendered.headings,
         }
         path = urls.page_path("playbook", playbook.id)
-        return PageSpec(path, "playbook.html", meta.title, context, rendered.text, "playbook")
+        return PageSpec(
+            path,
+            "playbook.html",
+            meta.title,
+            context,
+            rendered.text,
+            "playbook",
+            search_headings(rendered),
+        )
 
     def content_page(self, page_id: str) -> PageSpec:
         page = self.project.pages[page_id]
@@ -628,6 +642,7 @@ class SiteBuilder:
             {"page": page, "body": rendered.html},
             rendered.text,
             "page",
+            search_headings(rendered),
         )
 
     def changes(self) -> PageSpec:

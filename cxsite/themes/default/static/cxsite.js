@@ -199,36 +199,172 @@
     apply();
   }
 
-  function search() {
+  // --- Search: ranking and snippets (pure), then the search page and the header box ---
+
+  var WORD_CHAR = /[\p{L}\p{N}]/u;
+  var TITLE_WEIGHT = { word: 40, start: 25, part: 12 };  // any title match outranks the rest
+  var HEADING_WEIGHT = { word: 9, start: 6, part: 4 };  // any heading match outranks the body
+  var BODY_WEIGHT = 1, BODY_CAP = 3;  // per occurrence in the text, up to three
+
+  /* Lower case without accents ("Café" → "cafe"); `offsets`, when given, receives for each
+     folded character the index of the original character it came from, plus the end. */
+  function fold(text, offsets) {
+    var folded = "";
+    var index = 0;
+    for (var character of text) {
+      var code = character.charCodeAt(0);
+      var plain = code < 128 ? character.toLowerCase()
+        : character.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      if (offsets) for (var i = 0; i < plain.length; i += 1) offsets.push(index);
+      folded += plain;
+      index += character.length;
+    }
+    if (offsets) offsets.push(index);
+    return folded;
+  }
+
+  function queryTerms(query) {
+    var terms = fold(query).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    return terms.filter(function (term, index) { return terms.indexOf(term) === index; });
+  }
+
+  /* How `term` occurs in `text`: "word" (whole word), "start" (of a word), "part" or "". */
+  function matchKind(text, term) {
+    var best = "";
+    for (var at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
+      var starts = at === 0 || !WORD_CHAR.test(text[at - 1]);
+      var ends = at + term.length === text.length || !WORD_CHAR.test(text[at + term.length]);
+      if (starts && ends) return "word";
+      best = starts ? "start" : best || "part";
+    }
+    return best;
+  }
+
+  function countOf(text, term, cap) {
+    var count = 0;
+    for (var at = text.indexOf(term); at >= 0 && count < cap; at = text.indexOf(term, at + term.length)) {
+      count += 1;
+    }
+    return count;
+  }
+
+  var foldedDocuments = new WeakMap();
+
+  function foldedDocument(doc) {
+    var folded = foldedDocuments.get(doc);
+    if (!folded) {
+      folded = { title: fold(doc.title), headings: (doc.headings || []).map(function (h) { return fold(h); }), text: fold(doc.text) };
+      foldedDocuments.set(doc, folded);
+    }
+    return folded;
+  }
+
+  /* The documents matching every term of `query`, best first; ties by title.
+     Per term: a title match (whole word > word start > part) outweighs any heading match,
+     which outweighs the body, where each occurrence counts, up to BODY_CAP. */
+  function rankDocuments(documents, query) {
+    var terms = queryTerms(query);
+    if (!terms.length) return [];
+    var ranked = [];
+    documents.forEach(function (doc) {
+      var folded = foldedDocument(doc);
+      var score = 0;
+      var all = terms.every(function (term) {
+        var title = matchKind(folded.title, term);
+        var heading = "";
+        folded.headings.forEach(function (text) {
+          var kind = matchKind(text, term);
+          if (kind && (!heading || HEADING_WEIGHT[kind] > HEADING_WEIGHT[heading])) heading = kind;
+        });
+        var body = countOf(folded.text, term, BODY_CAP);
+        score += (title ? TITLE_WEIGHT[title] : 0) + (heading ? HEADING_WEIGHT[heading] : 0) + body * BODY_WEIGHT;
+        return title || heading || body;
+      });
+      if (all) ranked.push({ doc: doc, score: score });
+    });
+    ranked.sort(function (a, b) { return (b.score - a.score) || a.doc.title.localeCompare(b.doc.title); });
+    return ranked.map(function (entry) { return entry.doc; });
+  }
+
+  /* About `length` characters of `text` around the first match of any term, as parts
+     {text, mark}: mark is true where a term matched. */
+  function snippetParts(text, query, length) {
+    var terms = queryTerms(query);
+    var offsets = [];
+    var folded = fold(text, offsets);
+    var first = -1;
+    terms.forEach(function (term) {
+      var at = folded.indexOf(term);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
+    });
+    var from = first < 0 ? 0 : Math.max(0, offsets[first] - Math.floor(length / 3));
+    var to = Math.min(text.length, from + length);
+    if (from > 0) { var space = text.indexOf(" ", from); if (space >= 0 && space < offsets[first]) from = space + 1; }
+    if (to < text.length) { var last = text.lastIndexOf(" ", to); if (last > from) to = last; }
+    var marks = [];  // [start, end) in `text`, sorted, not overlapping
+    terms.forEach(function (term) {
+      for (var at = folded.indexOf(term); at >= 0; at = folded.indexOf(term, at + term.length)) {
+        marks.push([offsets[at], offsets[at + term.length]]);
+      }
+    });
+    marks.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var parts = [];
+    var cursor = from;
+    marks.forEach(function (mark) {
+      var start = Math.max(mark[0], cursor), end = Math.min(mark[1], to);
+      if (start >= end) return;
+      if (start > cursor) parts.push({ text: text.slice(cursor, start), mark: false });
+      parts.push({ text: text.slice(start, end), mark: true });
+      cursor = end;
+    });
+    if (cursor < to) parts.push({ text: text.slice(cursor, to), mark: false });
+    if (from > 0) parts.unshift({ text: "…", mark: false });
+    if (to < text.length) parts.push({ text: "…", mark: false });
+    return parts;
+  }
+
+  function element(tag, className, text) {
+    var made = document.createElement(tag);
+    if (className) made.className = className;
+    if (text) made.textContent = text;
+    return made;
+  }
+
+  /* A result as DOM (never HTML: the index holds user content): title, kind, snippet. */
+  function resultLink(doc, query, length) {
+    var link = element("a", "search-result");
+    link.href = root + doc.url;
+    link.appendChild(element("span", "search-title", doc.title));
+    link.appendChild(document.createTextNode(" "));
+    link.appendChild(element("span", "search-kind", doc.kind));
+    var snippet = element("span", "search-snippet");
+    snippetParts(doc.text, query, length).forEach(function (part) {
+      snippet.appendChild(part.mark ? element("mark", "", part.text) : document.createTextNode(part.text));
+    });
+    if (snippet.childNodes.length) {
+      link.appendChild(document.createTextNode(" "));
+      link.appendChild(snippet);
+    }
+    return link;
+  }
+
+  function resultsText(count, query) {
+    return (count === 0 ? "No" : count) + (count === 1 ? " result" : " results") + " for “" + query.trim() + "”";
+  }
+
+  function searchPage() {
     var input = document.getElementById("search-input");
     if (!input || !window.CX_SEARCH) return;
     var results = document.querySelector(".search-results");
     var status = document.querySelector(".search-status");
-    var documents = window.CX_SEARCH;
     function run() {
-      var terms = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var query = input.value;
+      var found = rankDocuments(window.CX_SEARCH, query);
       results.textContent = "";
-      if (!terms.length) { status.textContent = ""; return; }
-      var found = documents.filter(function (doc) {
-        var haystack = (doc.title + " " + doc.text).toLowerCase();
-        return terms.every(function (term) { return haystack.indexOf(term) >= 0; });
-      });
-      found.sort(function (a, b) {
-        var at = terms.every(function (t) { return a.title.toLowerCase().indexOf(t) >= 0; });
-        var bt = terms.every(function (t) { return b.title.toLowerCase().indexOf(t) >= 0; });
-        return (bt - at) || a.title.localeCompare(b.title);
-      });
-      status.textContent = found.length + (found.length === 1 ? " result" : " results");
+      status.textContent = queryTerms(query).length ? resultsText(found.length, query) : "";
       found.slice(0, 50).forEach(function (doc) {
         var item = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = root + doc.url;
-        link.textContent = doc.title;
-        var kind = document.createElement("span");
-        kind.className = "search-kind";
-        kind.textContent = " " + doc.kind;
-        item.appendChild(link);
-        item.appendChild(kind);
+        item.appendChild(resultLink(doc, query, 160));
         results.appendChild(item);
       });
     }
@@ -239,10 +375,129 @@
     input.closest("form").addEventListener("submit", function (event) { event.preventDefault(); run(); });
   }
 
+  var indexWaiting = null;  // callbacks waiting for the index, while it loads
+
+  /* Call `done` once window.CX_SEARCH is there, loading it on first use: a script element
+     works from file:// (fetch does not) and under the CSP's script-src 'self'. */
+  function withIndex(done, failed) {
+    if (window.CX_SEARCH) { done(); return; }
+    if (indexWaiting) { indexWaiting.push({ done: done, failed: failed }); return; }
+    indexWaiting = [{ done: done, failed: failed }];
+    var script = document.createElement("script");
+    script.src = root + "assets/search-index.js";
+    script.onload = function () {
+      var waiting = indexWaiting;
+      indexWaiting = null;
+      waiting.forEach(function (callbacks) { callbacks.done(); });
+    };
+    script.onerror = function () {
+      var waiting = indexWaiting;
+      indexWaiting = null;
+      script.remove();
+      waiting.forEach(function (callbacks) { callbacks.failed(); });
+    };
+    document.head.appendChild(script);
+  }
+
+  var HEADER_RESULTS = 8;
+
+  function headerSearch() {
+    var input = document.getElementById("site-search");
+    if (!input) return;
+    var form = input.form;
+    var panel = document.getElementById("site-search-panel");
+    var status = document.getElementById("site-search-status");
+    var announce = 0;
+
+    function close() {
+      panel.hidden = true;
+    }
+
+    function say(text) {  // the count, once typing pauses, rather than at every key
+      clearTimeout(announce);
+      announce = setTimeout(function () { status.textContent = text; }, 500);
+    }
+
+    function show() {
+      var query = input.value;
+      panel.textContent = "";
+      if (!queryTerms(query).length) { close(); say(""); return; }
+      var found = rankDocuments(window.CX_SEARCH, query);
+      if (found.length) {
+        var list = element("ul", "site-search-list");
+        found.slice(0, HEADER_RESULTS).forEach(function (doc) {
+          var item = document.createElement("li");
+          item.appendChild(resultLink(doc, query, 90));
+          list.appendChild(item);
+        });
+        panel.appendChild(list);
+        var all = element("a", "site-search-all", "All " + found.length + (found.length === 1 ? " result" : " results"));
+        all.href = root + "search.html?q=" + encodeURIComponent(query.trim());
+        panel.appendChild(all);
+      } else {
+        panel.appendChild(element("p", "site-search-none", resultsText(0, query)));
+      }
+      panel.hidden = false;
+      say(resultsText(found.length, query));
+    }
+
+    function unavailable() {
+      panel.textContent = "";
+      panel.appendChild(element("p", "site-search-none", "Search is not available: its index did not load."));
+      panel.hidden = false;
+    }
+
+    function update() {
+      withIndex(function () {
+        if (document.activeElement === input || form.contains(document.activeElement)) show();
+      }, unavailable);
+    }
+
+    function links() { return Array.prototype.slice.call(panel.querySelectorAll("a")); }
+
+    // Focus only starts loading the index: results open as one types (or on ArrowDown).
+    input.addEventListener("focus", function () { withIndex(function () {}, function () {}); });
+    input.addEventListener("input", update);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown" && panel.hidden && queryTerms(input.value).length) {
+        event.preventDefault();
+        update();
+      } else if (event.key === "ArrowDown" && !panel.hidden && links().length) {
+        event.preventDefault();
+        links()[0].focus();
+      } else if (event.key === "Escape" && !panel.hidden) {
+        event.preventDefault();  // keep the query: Escape closes the results first
+        close();
+      }
+    });
+    panel.addEventListener("keydown", function (event) {
+      var all = links();
+      var at = all.indexOf(document.activeElement);
+      if (event.key === "ArrowDown" && at >= 0) {
+        event.preventDefault();
+        all[Math.min(at + 1, all.length - 1)].focus();
+      } else if (event.key === "ArrowUp" && at >= 0) {
+        event.preventDefault();
+        (at === 0 ? input : all[at - 1]).focus();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+        input.focus();
+      }
+    });
+    form.addEventListener("focusout", function (event) {  // Tab out of the box and results
+      if (event.relatedTarget && !form.contains(event.relatedTarget)) close();
+    });
+    document.addEventListener("pointerdown", function (event) {  // a click anywhere else
+      if (!form.contains(event.target)) close();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts();
     personaSwitch();
     playbookFilters();
-    search();
+    searchPage();
+    headerSearch();
   });
 })();
