@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM_ARGS = [
@@ -43,8 +43,8 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
-        for viewport, pages in (({"width": 1400, "height": 900}, PAGES),
-                                ({"width": 390, "height": 844}, PHONE)):  # fmt: skip
+        desktop, phone = ViewportSize(width=1400, height=900), ViewportSize(width=390, height=844)
+        for viewport, pages in ((desktop, PAGES), (phone, PHONE)):
             page = browser.new_page(viewport=viewport)
             for name, path in pages.items():
                 file, _, fragment = path.partition("#")

@@ -373,19 +373,6 @@ def test_keyboard_reaches_the_navigation(browser: Browser, server: str) -> None:
     page.close()
 
 
-def test_persona_switch_shows_the_journey_as_a_persona_sees_it(
-    browser: Browser, server: str
-) -> None:
-    page, errors, _ = visit(browser, server + "journeys/fix-a-fault.html", server)
-    visible = page.locator('.tp-card [data-persona="sole-trader"]').first
-    assert not visible.is_visible()
-    page.select_option("#persona-switch", "sole-trader")
-    assert visible.is_visible()
-    assert not page.locator('.tp-card [data-persona=""]').first.is_visible()
-    assert errors == []
-    page.close()
-
-
 def test_playbook_filters(browser: Browser, server: str) -> None:
     page, _, _ = visit(browser, server + "playbooks/index.html", server)
     rows = page.locator("table.playbook-index tbody tr")

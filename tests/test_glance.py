@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import REPO
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, ViewportSize
 from test_browser import browser, poll, server, site, visit  # noqa: F401 - fixtures
 from test_standards import AXE
 
-FIRST_SCREEN = {"width": 1400, "height": 900}
-PHONE = {"width": 390, "height": 844}
+FIRST_SCREEN = ViewportSize(width=1400, height=900)
+PHONE = ViewportSize(width=390, height=844)
 # One page of every kind, for axe.
 KINDS = {
     "home": "index.html",
