@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -130,6 +131,24 @@ def test_changes_page_and_feed_agree(example_site: Path) -> None:
     changes = (example_site / "changes.html").read_text()
     assert entries >= 1
     assert changes.count('<tr class="worse">') + changes.count('<tr class="better">') == entries
+
+
+def test_hand_offs_are_grouped_by_stage_boundary_and_department(example_site: Path) -> None:
+    journey = (example_site / "journeys" / "fix-a-fault.html").read_text()
+    table = journey[
+        journey.index("<h2>Hand-offs") : journey.index("</table>", journey.index("<h2>Hand-offs"))
+    ]
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", table, re.S)
+    assert len(rows) == 8  # 23 touchpoint pairs before; see test_insights for the groups
+    boundaries = [unescape(text_of(row.split("</td>")[0])).strip() for row in rows]
+    assert (
+        boundaries
+        == ["Check whether it's us → Report the fault"] * 4
+        + ["Report the fault → Get it repaired"] * 4
+    )
+    department = (example_site / "departments" / "customer-service.html").read_text()
+    start = department.index("<h2>Hand-offs")
+    assert department[start : department.index("</table>", start)].count("<tr><td>") == 12
 
 
 def test_downloads_sitemap_404_and_search_index(example_site: Path) -> None:

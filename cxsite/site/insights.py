@@ -4,6 +4,7 @@ importance–performance quadrants, hand-offs and status changes. Pure functions
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from cxsite.model import ALL, Playbook
 from cxsite.project import Project
@@ -135,30 +136,86 @@ def importance_performance(project: Project, index: ScoreIndex, green: float) ->
 
 
 @dataclass(frozen=True)
-class HandOff:
-    """Customers pass from one department's touchpoint to another's between two stages."""
+class ScoredTouchpoint:
+    """A touchpoint and its latest `all` score (None: no data)."""
+
+    touchpoint: str
+    score: ScoreView | None
+
+
+@dataclass(frozen=True)
+class HandOffGroup:
+    """Customers pass from one department to another between two consecutive stages."""
 
     journey: str
     from_stage: str
     to_stage: str
-    from_touchpoint: str
-    to_touchpoint: str
     from_department: str
     to_department: str
+    from_touchpoints: tuple[ScoredTouchpoint, ...]  # its touchpoints in from_stage, worst first
+    to_touchpoints: tuple[ScoredTouchpoint, ...]  # its touchpoints in to_stage, worst first
+    worst: ScoreView | None  # the lowest score of all these touchpoints
 
 
-def hand_offs(project: Project) -> list[HandOff]:
-    """Every change of owning department between consecutive stages of a journey."""
-    found = []
+def worst_first(score: ScoreView | None, tie: str) -> tuple[bool, float, str]:
+    """A sort key: lowest score first, no score last, then `tie`."""
+    return (score is None, 0.0 if score is None else score.value, tie)
+
+
+def hand_off_groups(project: Project, index: ScoreIndex) -> list[HandOffGroup]:
+    """One group per journey, stage boundary and pair of different departments owning a
+    touchpoint on either side; boundaries in journey order, the worst group first in each."""
+    groups: list[HandOffGroup] = []
     for journey in project.journeys.values():
-        for before, after in zip(journey.stages, journey.stages[1:], strict=False):
-            for left in before.touchpoints:
-                for right in after.touchpoints:
-                    a = project.touchpoints[left].owner
-                    b = project.touchpoints[right].owner
-                    if a != b:
-                        found.append(HandOff(journey.id, before.id, after.id, left, right, a, b))
-    return found
+        for before, after in pairwise(journey.stages):
+            owners_before = _owned_by(project, index, before.touchpoints)
+            owners_after = _owned_by(project, index, after.touchpoints)
+            found = [
+                HandOffGroup(
+                    journey.id,
+                    before.id,
+                    after.id,
+                    from_department,
+                    to_department,
+                    left,
+                    right,
+                    min((t.score for t in (*left, *right)), key=lambda s: worst_first(s, "")),
+                )
+                for from_department, left in owners_before.items()
+                for to_department, right in owners_after.items()
+                if from_department != to_department
+            ]
+            groups.extend(
+                sorted(
+                    found,
+                    key=lambda g: (worst_first(g.worst, g.from_department), g.to_department),
+                )
+            )
+    return groups
+
+
+def _owned_by(
+    project: Project, index: ScoreIndex, touchpoints: tuple[str, ...]
+) -> dict[str, tuple[ScoredTouchpoint, ...]]:
+    """A stage's touchpoints by owning department (in order of first owner), worst first."""
+    owned: dict[str, list[ScoredTouchpoint]] = {}
+    for touchpoint in touchpoints:
+        scored = ScoredTouchpoint(touchpoint, index.get("touchpoint", touchpoint, ALL))
+        owned.setdefault(project.touchpoints[touchpoint].owner, []).append(scored)
+    return {
+        department: tuple(sorted(members, key=lambda t: worst_first(t.score, t.touchpoint)))
+        for department, members in owned.items()
+    }
+
+
+def hand_offs_in_journey(groups: list[HandOffGroup], journey: str) -> list[HandOffGroup]:
+    """The groups of one journey, in order."""
+    return [g for g in groups if g.journey == journey]
+
+
+def hand_offs_of_department(groups: list[HandOffGroup], department: str) -> list[HandOffGroup]:
+    """The groups a department is on either side of, in order."""
+    return [g for g in groups if department in (g.from_department, g.to_department)]
 
 
 @dataclass(frozen=True)

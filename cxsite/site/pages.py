@@ -19,6 +19,7 @@ from cxsite.site.views import (
     ScorecardRow,
     chips,
     curve_chart,
+    hand_off_views,
     phases,
     stage_views,
     swimlanes,
@@ -88,6 +89,7 @@ class SiteBuilder:
         self.namer = Namer(project)
         self.directives = directive_renderer
         self.green = project.config.scoring.thresholds.green
+        self.hand_offs = insights.hand_off_groups(project, index)
         self.firing = {
             playbook.id: insights.firing_triggers(project, index, playbook)
             for playbook in project.playbooks.values()
@@ -216,7 +218,6 @@ class SiteBuilder:
             f"Experience curve of {journey.name}: stage scores in journey order",
             stages,
         )
-        handoffs = [h for h in insights.hand_offs(project) if h.journey == journey.id]
         context = {
             "journey": journey,
             "score": index.get("journey", journey.id),
@@ -228,17 +229,9 @@ class SiteBuilder:
             "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
             "lanes": swimlanes(self.namer, journey),
             "curve": curve,
-            "handoffs": [
-                {
-                    "from": self.link("touchpoint", h.from_touchpoint),
-                    "to": self.link("touchpoint", h.to_touchpoint),
-                    "from_department": self.link("department", h.from_department),
-                    "to_department": self.link("department", h.to_department),
-                    "from_score": index.get("touchpoint", h.from_touchpoint),
-                    "to_score": index.get("touchpoint", h.to_touchpoint),
-                }
-                for h in handoffs
-            ],
+            "handoffs": hand_off_views(
+                self.namer, insights.hand_offs_in_journey(self.hand_offs, journey.id)
+            ),
         }
         path = urls.page_path("journey", journey.id)
         return PageSpec(path, "journey.html", journey.name, context, journey.description, "journey")
@@ -326,11 +319,6 @@ class SiteBuilder:
             for t in project.touchpoints.values()
             if department.id in t.supporting
         ]
-        handoffs = [
-            h
-            for h in insights.hand_offs(project)
-            if department.id in (h.from_department, h.to_department)
-        ]
         involved = [
             p.id
             for p in project.playbooks.values()
@@ -342,23 +330,9 @@ class SiteBuilder:
             "dimension_labels": ["All", *(name for _, name in self.namer.dimensions)],
             "owned": owned,
             "supported": supported,
-            "handoffs": [
-                {
-                    "journey": self.link("journey", h.journey),
-                    "from": self.link("touchpoint", h.from_touchpoint),
-                    "to": self.link("touchpoint", h.to_touchpoint),
-                    "direction": "to" if h.from_department == department.id else "from",
-                    "other": self.link(
-                        "department",
-                        h.to_department
-                        if h.from_department == department.id
-                        else h.from_department,
-                    ),
-                    "from_score": index.get("touchpoint", h.from_touchpoint),
-                    "to_score": index.get("touchpoint", h.to_touchpoint),
-                }
-                for h in handoffs
-            ],
+            "handoffs": hand_off_views(
+                self.namer, insights.hand_offs_of_department(self.hand_offs, department.id)
+            ),
             "playbooks": [self.link("playbook", p) for p in involved],
             "firing": self.firing_links(involved),
         }

@@ -8,6 +8,7 @@ from cxsite.model import ALL, Journey, Touchpoint
 from cxsite.project import Project
 from cxsite.site import urls
 from cxsite.site.charts import Chart, chart
+from cxsite.site.insights import HandOffGroup
 from cxsite.site.scoreindex import ScoreIndex, ScoreView
 
 
@@ -236,3 +237,54 @@ def curve_chart(chart_id: str, caption: str, stages: tuple[StageView, ...]) -> C
         return None
     columns = (("stage", "Stage"), ("score", "Score"), ("status", "Status"))
     return chart("curve", chart_id, caption, values, columns)
+
+
+@dataclass(frozen=True)
+class ScoredLink:
+    """A touchpoint and its latest `all` score (None: no data)."""
+
+    link: Link
+    score: ScoreView | None
+
+
+@dataclass(frozen=True)
+class HandOffView:
+    """A hand-off group as a row: the stage boundary, and each side's department and
+    touchpoints (worst first)."""
+
+    journey: Link
+    from_stage: str
+    to_stage: str
+    from_department: Link
+    from_touchpoints: tuple[ScoredLink, ...]
+    to_department: Link
+    to_touchpoints: tuple[ScoredLink, ...]
+    worst: ScoreView | None
+
+
+def hand_off_views(namer: Namer, groups: list[HandOffGroup]) -> tuple[HandOffView, ...]:
+    """The groups with names and links, in the order given."""
+    project = namer.project
+
+    def stage_name(journey: str, stage: str) -> str:
+        return next(s.name for s in project.journeys[journey].stages if s.id == stage)
+
+    return tuple(
+        HandOffView(
+            journey=namer.link("journey", g.journey),
+            from_stage=stage_name(g.journey, g.from_stage),
+            to_stage=stage_name(g.journey, g.to_stage),
+            from_department=namer.link("department", g.from_department),
+            from_touchpoints=tuple(
+                ScoredLink(namer.link("touchpoint", t.touchpoint), t.score)
+                for t in g.from_touchpoints
+            ),
+            to_department=namer.link("department", g.to_department),
+            to_touchpoints=tuple(
+                ScoredLink(namer.link("touchpoint", t.touchpoint), t.score)
+                for t in g.to_touchpoints
+            ),
+            worst=g.worst,
+        )
+        for g in groups
+    )
