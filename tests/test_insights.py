@@ -1,19 +1,28 @@
-"""Hand-off groups, on a small project whose answers are worked out by hand here, and on the
-example project read from its YAML."""
+"""Hand-off groups and the change log, on small projects and tables whose answers are worked
+out by hand here, and on the example project read from its YAML."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, write_project
 from scoring_support import long_csv
 
 from cxsite.build import analyse
-from cxsite.site.insights import hand_off_groups, hand_offs_in_journey, hand_offs_of_department
-from cxsite.site.scoreindex import ScoreIndex
+from cxsite.scoring.engine import Scores
+from cxsite.site.insights import (
+    change_log,
+    hand_off_groups,
+    hand_offs_in_journey,
+    hand_offs_of_department,
+    month_before,
+)
+from cxsite.site.scoreindex import VIEW_COLUMNS, ScoreIndex
 
 # --- hand-off groups -----------------------------------------------------------------------
 
@@ -173,3 +182,105 @@ def test_example_fix_a_fault_hand_offs_read_from_the_yaml() -> None:
     assert group.worst.value == min(t.score.value for t in sides if t.score is not None)
     # Customer Service is on 12 groups in all (30 touchpoint pairs before).
     assert len(hand_offs_of_department(groups, "customer-service")) == 12
+
+
+# --- the change log --------------------------------------------------------------------------
+
+
+def score_row(
+    level: str,
+    item_id: str,
+    dimension: str,
+    period: str,
+    score: float,
+    status: str,
+    change_1: float | None = None,
+    significant: bool = False,
+) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(VIEW_COLUMNS, math.nan)
+    row.update(level=level, id=item_id, dimension=dimension, period=period, score=score, n=100,
+               status=status, low_sample=False, change_1=math.nan if change_1 is None else change_1,
+               change_1_significant=significant, blind_spot=False)  # fmt: skip
+    return row
+
+
+# Rows grouped by series, months ascending within each, as score_project leaves them. April is
+# missing, so May has no month before it and is left out.
+TABLE = [
+    score_row("overall", "overall", "all", "2026-02", 72, "amber"),
+    score_row("overall", "overall", "all", "2026-03", 50, "red", -22, True),  # new red
+    score_row("journey", "j", "all", "2026-02", 60, "amber"),
+    score_row("journey", "j", "all", "2026-03", 75, "green", 15, True),  # improved
+    score_row("stage", "j/s", "all", "2026-02", 68, "amber"),
+    score_row("stage", "j/s", "all", "2026-03", 71, "green", 3, False),  # flip, better
+    score_row("department", "d", "all", "2026-02", 71, "green"),
+    score_row("department", "d", "all", "2026-03", 69, "amber", -2, False),  # flip, worse
+    score_row("touchpoint", "a", "all", "2026-01", 70, "green"),
+    score_row("touchpoint", "a", "all", "2026-02", 55, "red", -15, True),  # new red (Feb)
+    score_row("touchpoint", "a", "all", "2026-03", 56, "red", 1, False),  # still red
+    score_row("touchpoint", "b", "trust", "2026-02", 80, "green"),
+    score_row("touchpoint", "b", "trust", "2026-03", 72, "green", -8, True),  # drop, still green
+    score_row("touchpoint", "b", "value", "2026-02", 80, "green"),
+    score_row("touchpoint", "b", "value", "2026-03", 90, "green", 10, True),  # better, no flip
+    score_row("touchpoint", "c", "all", "2026-01", 90, "green"),
+    score_row("touchpoint", "c", "all", "2026-02", 90, "green", 0, False),
+    score_row("touchpoint", "d", "all", "2026-03", 30, "red"),  # no February: not compared
+    score_row("touchpoint", "e", "all", "2026-02", 66, "amber"),
+    score_row("touchpoint", "e", "all", "2026-03", 36, "red", -30, True),  # new red
+    score_row("touchpoint", "e", "all", "2026-05", 20, "red"),
+    score_row("persona", "p", "all", "2026-02", 71, "green"),
+    score_row("persona", "p", "all", "2026-03", 60, "amber", -11, True),  # drop and a flip
+]
+
+
+def hand_built_index() -> ScoreIndex:
+    table = pd.DataFrame(TABLE, columns=VIEW_COLUMNS)
+    breakdown = pd.DataFrame(columns=["persona", *VIEW_COLUMNS])
+    return ScoreIndex(Scores(table, breakdown, ("2026-01", "2026-02", "2026-03", "2026-05")))
+
+
+def test_change_log_groups_each_month_against_the_month_before() -> None:
+    log = change_log(hand_built_index())
+    assert [(m.period, m.compared_with) for m in log] == [
+        ("2026-03", "2026-02"),
+        ("2026-02", "2026-01"),
+    ]
+    march, february = log
+
+    def listed(changes: tuple[Any, ...]) -> list[tuple[str, str, str, str, str]]:
+        return [(c.kind, c.level, c.id, c.dimension, c.delta_text) for c in changes]
+
+    # New reds first, worst first (−30 before −22), then significant drops (−11, −8); the
+    # persona's drop also flipped its status but counts once; touchpoint d has no February
+    # row (the row before it is c's February: another series).
+    assert listed(march.notable) == [
+        ("new-red", "touchpoint", "e", "all", "\u221230.0"),
+        ("new-red", "overall", "overall", "all", "\u221222.0"),
+        ("drop", "persona", "p", "all", "\u221211.0"),
+        ("drop", "touchpoint", "b", "trust", "\u22128.0"),
+    ]
+    assert listed(march.improved) == [("improved", "journey", "j", "all", "+15.0")]
+    assert listed(march.flips) == [
+        ("flip-worse", "department", "d", "all", "\u22122.0"),
+        ("flip-better", "stage", "j/s", "all", "+3.0"),
+    ]
+    assert {c.compared_with for c in march.changes} == {"2026-02"}
+    assert [(c.before.csv, c.now.csv) for c in march.notable[:1]] == [("66.00", "36.00")]
+    assert listed(february.changes) == [("new-red", "touchpoint", "a", "all", "\u221215.0")]
+    assert february.changes[0].compared_with == "2026-01"
+    assert [m.period for m in change_log(hand_built_index(), periods=1)] == ["2026-03"]
+
+
+def test_change_log_is_empty_without_two_consecutive_months() -> None:
+    table = pd.DataFrame(
+        [score_row("overall", "overall", "all", "2026-01", 50, "red"),
+         score_row("overall", "overall", "all", "2026-03", 90, "green")],
+        columns=VIEW_COLUMNS,
+    )  # fmt: skip
+    breakdown = pd.DataFrame(columns=["persona", *VIEW_COLUMNS])
+    assert change_log(ScoreIndex(Scores(table, breakdown, ("2026-01", "2026-03")))) == []
+
+
+def test_month_before_crosses_years() -> None:
+    assert month_before("2026-03") == "2026-02"
+    assert month_before("2026-01") == "2025-12"

@@ -1,10 +1,11 @@
 """What the scores mean for people: firing playbooks, what needs attention, blind spots,
-importance–performance quadrants, hand-offs and status changes. Pure functions."""
+importance–performance quadrants, hand-offs and what changed month by month. Pure functions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal, get_args
 
 from cxsite.model import ALL, Playbook
 from cxsite.project import Project
@@ -218,31 +219,135 @@ def hand_offs_of_department(groups: list[HandOffGroup], department: str) -> list
     return [g for g in groups if department in (g.from_department, g.to_department)]
 
 
-@dataclass(frozen=True)
-class StatusChange:
-    """A status that changed between the previous period and the latest."""
+ChangeKind = Literal["new-red", "drop", "improved", "flip-worse", "flip-better"]
+CHANGE_KINDS: tuple[ChangeKind, ...] = get_args(ChangeKind)
+# Why a change is listed, in words; in the order changes are listed.
+CHANGE_REASONS: dict[ChangeKind, str] = {
+    "new-red": "new red",
+    "drop": "significant drop",
+    "improved": "significant improvement",
+    "flip-worse": "status worse",
+    "flip-better": "status better",
+}
+CHANGE_LEVELS = ("overall", "journey", "stage", "department", "touchpoint", "persona")
+MINUS = "\u2212"
 
-    level: str
-    id: str
-    dimension: str
-    before: ScoreView
+
+@dataclass(frozen=True)
+class Change:
+    """A score whose status flipped or that moved significantly from the month before."""
+
+    kind: ChangeKind
+    before: ScoreView  # in the month compared with
     now: ScoreView
 
     @property
-    def worse(self) -> bool:
-        return STATUS_RANK[self.now.status] > STATUS_RANK[self.before.status]
+    def level(self) -> str:
+        return self.now.level
+
+    @property
+    def id(self) -> str:
+        return self.now.id
+
+    @property
+    def dimension(self) -> str:
+        return self.now.dimension
+
+    @property
+    def compared_with(self) -> str:
+        return self.before.period
+
+    @property
+    def delta(self) -> float:
+        """now − before."""
+        return self.now.value - self.before.value
+
+    @property
+    def delta_csv(self) -> str:
+        """The change with 2 decimals, as in a CSV file."""
+        return f"{self.delta:.2f}"
+
+    @property
+    def delta_text(self) -> str:
+        """The change with 1 decimal (rounded from delta_csv) and a real minus: "−9.2"."""
+        text = f"{float(self.delta_csv):+.1f}"
+        return "±0.0" if text in ("+0.0", "-0.0") else text.replace("-", MINUS)
 
 
-def status_changes(index: ScoreIndex) -> list[StatusChange]:
-    """Every row whose status differs from the previous period's, worsenings first."""
-    if index.previous is None:
-        return []
-    levels = ["overall", "journey", "stage", "department", "touchpoint", "persona"]
-    changes = []
-    for score in index.rows(index.latest):
-        if score.level not in levels:
-            continue
-        before = index.get(score.level, score.id, score.dimension, index.previous)
-        if before is not None and before.status != score.status:
-            changes.append(StatusChange(score.level, score.id, score.dimension, before, score))
-    return sorted(changes, key=lambda c: (not c.worse, levels.index(c.level), c.id, c.dimension))
+@dataclass(frozen=True)
+class PeriodChanges:
+    """What changed in one month compared with the month before it."""
+
+    period: str
+    compared_with: str
+    notable: tuple[Change, ...]  # new reds, then significant drops, each worst first
+    improved: tuple[Change, ...]  # significant flips to a better status, largest first
+    flips: tuple[Change, ...]  # other flips: worse ones first, then better ones
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return (*self.notable, *self.improved, *self.flips)
+
+
+def change_log(index: ScoreIndex, periods: int = 6) -> list[PeriodChanges]:
+    """The changes of the newest `periods` months that have data for the month before them,
+    newest first; at every level but the persona breakdowns."""
+    available = set(index.periods)
+    compared = [
+        (period, earlier)
+        for period in reversed(index.periods)
+        if (earlier := month_before(period)) in available
+    ]
+    return [_period_changes(index, period, earlier) for period, earlier in compared[:periods]]
+
+
+def month_before(period: str) -> str:
+    """The calendar month before a `YYYY-MM` period."""
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
+def change_kind(before: ScoreView, now: ScoreView) -> ChangeKind | None:
+    """Why a score counts as changed (once: the first reason that applies), or None.
+
+    new-red: red now, not before; drop: change_1 < 0 and significant; improved: a better
+    status and a significant change; flip-worse, flip-better: any other change of status.
+    """
+    if now.status == "red" and before.status != "red":
+        return "new-red"
+    if now.change_1 is not None and now.change_1 < 0 and now.change_1_significant:
+        return "drop"
+    rank_now, rank_before = STATUS_RANK[now.status], STATUS_RANK[before.status]
+    if rank_now < rank_before:
+        return "improved" if now.change_1_significant else "flip-better"
+    if rank_now > rank_before:
+        return "flip-worse"
+    return None
+
+
+def _period_changes(index: ScoreIndex, period: str, compared: str) -> PeriodChanges:
+    changes = [
+        Change(kind, before, now)
+        for before, now in index.changed(period, compared)
+        if now.level in CHANGE_LEVELS and (kind := change_kind(before, now)) is not None
+    ]
+    changes.sort(key=_change_order)
+    return PeriodChanges(
+        period,
+        compared,
+        tuple(c for c in changes if c.kind in ("new-red", "drop")),
+        tuple(c for c in changes if c.kind == "improved"),
+        tuple(c for c in changes if c.kind in ("flip-worse", "flip-better")),
+    )
+
+
+def _change_order(change: Change) -> tuple[int, float, int, str, str]:
+    """By kind, then the worst (or, for better statuses, the largest) change first."""
+    better = change.kind in ("improved", "flip-better")
+    return (
+        CHANGE_KINDS.index(change.kind),
+        -change.delta if better else change.delta,
+        CHANGE_LEVELS.index(change.level),
+        change.id,
+        change.dimension,
+    )

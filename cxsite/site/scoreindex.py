@@ -148,6 +148,24 @@ class _Series:
         code = self.period_code.get(period)
         return np.flatnonzero(self.periods == code) if code is not None else np.arange(0)
 
+    def changed(self, period: str, compared: str) -> list[tuple[int, int]]:
+        """(position in `compared`, position in `period`) of each series with a row in both
+        whose status differs between them or whose change_1 in `period` is significant."""
+        code, earlier = self.period_code.get(period), self.period_code.get(compared)
+        if code is None or earlier is None:
+            return []
+        now = np.flatnonzero(self.periods == code)
+        now = now[now > 0]
+        before = now - 1  # periods ascend within a series: `compared`, if there, is just before
+        same = self.periods[before] == earlier
+        for column in ("level", "id", "dimension"):
+            same &= self.columns[column][now] == self.columns[column][before]
+        now, before = now[same], before[same]
+        status = self.columns["status"]
+        significant = self.columns["change_1_significant"][now].astype(bool)
+        moved = (status[now] != status[before]) | significant
+        return list(zip(before[moved].tolist(), now[moved].tolist(), strict=True))
+
     def series(self, key: tuple[str, str, str]) -> list[ScoreView]:
         bounds = self.bounds.get(key)
         return [] if bounds is None else [self.view(i) for i in range(*bounds)]
@@ -212,6 +230,12 @@ class ScoreIndex:
     def series(self, level: str, item_id: str, dimension: str = "all") -> list[ScoreView]:
         """The score in every period that has one, oldest first."""
         return self._table(level).series((level, item_id, dimension))
+
+    def changed(self, period: str, compared: str) -> Iterator[tuple[ScoreView, ScoreView]]:
+        """(before, now) of each row of the scores table (no persona breakdowns) whose status
+        in `period` differs from its status in `compared`, or whose change_1 is significant."""
+        main = self._main
+        return ((main.view(b), main.view(n)) for b, n in main.changed(period, compared))
 
     def rows(self, period: str | None = None) -> Iterator[ScoreView]:
         """The rows of the scores table (no persona breakdowns), optionally of one period."""

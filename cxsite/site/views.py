@@ -8,7 +8,7 @@ from cxsite.model import ALL, Journey, Touchpoint
 from cxsite.project import Project
 from cxsite.site import urls
 from cxsite.site.charts import Chart, chart
-from cxsite.site.insights import HandOffGroup
+from cxsite.site.insights import CHANGE_REASONS, Change, HandOffGroup, PeriodChanges
 from cxsite.site.scoreindex import ScoreIndex, ScoreView
 
 
@@ -287,4 +287,61 @@ def hand_off_views(namer: Namer, groups: list[HandOffGroup]) -> tuple[HandOffVie
             worst=g.worst,
         )
         for g in groups
+    )
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """A change as listed: what changed (linked), at which level, on which dimension, why."""
+
+    link: Link
+    level: str
+    dimension: str
+    reason: str
+    change: Change
+
+
+@dataclass(frozen=True)
+class ChangeSection:
+    """One month of the changes page; `*_more` counts what is only in changes.csv."""
+
+    period: str
+    compared_with: str
+    notable: tuple[ChangeRow, ...]
+    notable_more: int
+    improved: tuple[ChangeRow, ...]
+    improved_more: int
+    flips: tuple[ChangeRow, ...]
+    flips_count: int
+    flips_more: int
+
+
+def change_row(namer: Namer, change: Change) -> ChangeRow:
+    return ChangeRow(
+        namer.link(change.level, change.id),
+        change.level,
+        namer.dimension_name(change.dimension),
+        CHANGE_REASONS[change.kind],
+        change,
+    )
+
+
+def change_section(
+    namer: Namer, changes: PeriodChanges, notable: int, improved: int, flips: int
+) -> ChangeSection:
+    """A month of changes listing at most `notable`, `improved` and `flips` of each kind."""
+
+    def listed(found: tuple[Change, ...], limit: int) -> tuple[ChangeRow, ...]:
+        return tuple(change_row(namer, c) for c in found[:limit])
+
+    return ChangeSection(
+        period=changes.period,
+        compared_with=changes.compared_with,
+        notable=listed(changes.notable, notable),
+        notable_more=max(0, len(changes.notable) - notable),
+        improved=listed(changes.improved, improved),
+        improved_more=max(0, len(changes.improved) - improved),
+        flips=listed(changes.flips, flips),
+        flips_count=len(changes.flips),
+        flips_more=max(0, len(changes.flips) - flips),
     )
