@@ -19,8 +19,8 @@ from cxsite.scoring.export import scores_csv, scores_json_pieces
 from cxsite.site import insights, urls
 from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
-from cxsite.site.feeds import SearchDocument, atom_feed, search_index, sitemap
-from cxsite.site.pages import NAV, PageJob, PageSpec, SiteBuilder, page_jobs
+from cxsite.site.feeds import SearchDocument, atom_feed, changes_csv, search_index, sitemap
+from cxsite.site.pages import CHANGE_PERIODS, NAV, PageJob, PageSpec, SiteBuilder, page_jobs
 from cxsite.site.scoreindex import ScoreIndex, status_rule
 from cxsite.theme import template_fingerprint
 from cxsite.workers import default_workers, run_jobs
@@ -175,7 +175,7 @@ def _deferred(key: str, make: Callable[[], bytes | Iterable[bytes]]) -> Output:
 def _data_files(
     project: Project, scores: Scores, site: str, updated: str, shared: _Shared
 ) -> dict[str, Output]:
-    """scores.csv, scores.json, the Atom feed and the editor schemas."""
+    """scores.csv, scores.json, the Atom feed, changes.csv and the editor schemas."""
     csv_key = digest("scores.csv", scores.fingerprint) if scores.fingerprint else ""
     json_key = digest("scores.json", scores.fingerprint) if scores.fingerprint else ""
     files: dict[str, Output] = {
@@ -184,6 +184,10 @@ def _data_files(
         "feed.xml": _deferred(
             digest("feed.xml", site) if site else "",
             lambda: _feed(project, shared.builder(NoMemo()), updated),
+        ),
+        "data/changes.csv": _deferred(
+            digest("changes.csv", site) if site else "",
+            lambda: _changes_csv(shared.builder(NoMemo())),
         ),
     }
     # The editor schemas, with this build's ids, stay current at output/schema/.
@@ -194,8 +198,13 @@ def _data_files(
     return files
 
 
+def _changes_csv(builder: SiteBuilder) -> bytes:
+    """Every change of the months the changes page shows."""
+    return changes_csv(insights.change_log(builder.index, CHANGE_PERIODS), builder.namer)
+
+
 def _feed(project: Project, builder: SiteBuilder, updated: str) -> bytes:
-    """The Atom feed of status changes in the latest month."""
+    """The Atom feed of the latest month's notable changes and significant improvements."""
     link_of = {
         (kind, item_id): urls.page_path(kind, item_id)
         for kind, ids in (
@@ -218,10 +227,18 @@ def _feed(project: Project, builder: SiteBuilder, updated: str) -> bytes:
         project.config.title,
         project.config.base_url,
         updated,
-        insights.status_changes(builder.index),
+        _feed_changes(builder.index),
         builder.namer,
         link_of,
     )
+
+
+def _feed_changes(index: ScoreIndex) -> tuple[insights.Change, ...]:
+    """The latest month's notable and improved changes (none if it has no month before)."""
+    log = insights.change_log(index, periods=1)
+    if not log or log[0].period != index.latest:
+        return ()
+    return (*log[0].notable, *log[0].improved)
 
 
 def _page_output(memo: Memo, page: RenderedPage) -> Output:

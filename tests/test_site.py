@@ -8,6 +8,7 @@ import json
 import os
 import re
 from html import escape as html_escape
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -197,12 +198,123 @@ def test_playbook_has_header_card_live_scores_and_one_h1(example_site: Path) -> 
     assert "{{&lt;" not in html and "{{<" not in html
 
 
+def change_sections(html: str) -> list[tuple[str, str, str]]:
+    """(period, compared month, section HTML) of each month on the changes page."""
+    return re.findall(
+        r'<section class="change-period"[^>]*>\s*<h2[^>]*>(\d{4}-\d\d) compared with '
+        r"(\d{4}-\d\d)</h2>(.*?)</section>",
+        html,
+        re.S,
+    )
+
+
+def listed_changes(section: str) -> list[tuple[str, str, str]]:
+    """(kind, key of the score now as level|id|dimension|period, text) of each table row."""
+    rows = re.findall(r'<tr class="change change-([a-z-]+)">(.*?)</tr>', section, re.S)
+    return [(kind, re.findall(r'data-key="([^"]+)"', row)[1], text_of(row)) for kind, row in rows]
+
+
 def test_changes_page_and_feed_agree(example_site: Path) -> None:
     feed = (example_site / "feed.xml").read_text()
-    entries = feed.count("<entry>")
-    changes = (example_site / "changes.html").read_text()
-    assert entries >= 1
-    assert changes.count('<tr class="worse">') + changes.count('<tr class="better">') == entries
+    entry_ids = re.findall(r"<entry><title>[^<]*</title><id>[^<#]*#([^<]+)</id>", feed)
+    period, compared, section = change_sections((example_site / "changes.html").read_text())[0]
+    assert (period, compared) == ("2026-10", "2026-09")
+    rows = listed_changes(section)
+    kinds = [kind for kind, _, _ in rows]
+    keys = []
+    for key in (key.split("|") for _, key, _ in rows):
+        keys.append(f"{key[3]}/{key[0]}/{key[1]}/{key[2]}")
+    # The feed has one entry per notable or improved change of the newest month, in page order.
+    assert set(kinds) == {"new-red", "drop", "improved"}
+    assert entry_ids == keys and len(entry_ids) == len(set(entry_ids)) == feed.count("<entry>")
+    assert all(key.startswith("2026-10/") for key in entry_ids)
+    summaries = re.findall(r"<summary>([^<]+)</summary>", feed)
+    assert len(summaries) == len(entry_ids)
+    assert all(" vs 2026-09, from " in s and " in 2026-10." in s for s in summaries)
+
+
+def test_changes_page_lists_new_reds_first_and_names_the_month_compared(
+    example_site: Path,
+) -> None:
+    html = (example_site / "changes.html").read_text()
+    sections = change_sections(html)
+    assert [(p, c) for p, c, _ in sections] == [
+        ("2026-10", "2026-09"), ("2026-09", "2026-08"), ("2026-08", "2026-07"),
+        ("2026-07", "2026-06"), ("2026-06", "2026-05"), ("2026-05", "2026-04"),
+    ]  # fmt: skip
+    kinds = [kind for kind, _, _ in listed_changes(sections[0][2])]
+    reds = kinds.count("new-red")
+    assert reds >= 1 and len(kinds) > reds
+    assert kinds[:reds] == ["new-red"] * reds  # new reds before every other row
+    assert kinds == sorted(kinds, key=["new-red", "drop", "improved"].index)
+    for period, compared, section in sections:
+        listed = [text for _, _, text in listed_changes(section)]
+        listed += [text_of(li) for li in re.findall(r'<li class="change[^>]*>.*?</li>', section)]
+        assert listed, period
+        assert all(f" vs {compared}" in text for text in listed), period
+        assert all(re.search(r"(\u2212|\+|±)\d+\.\d vs ", text) for text in listed), period
+    assert 'href="data/changes.csv"' in html and 'href="feed.xml"' in html
+
+
+def test_changes_csv_holds_every_change_the_page_counts(example_site: Path) -> None:
+    text = (example_site / "data" / "changes.csv").read_text()
+    assert text.splitlines()[0] == (
+        "period,compared_with,level,id,name,dimension,kind,before,now,change,significant"
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+    html = (example_site / "changes.html").read_text()
+    capped = 0
+    for period, compared, section in change_sections(html):
+        of_period = [r for r in rows if r["period"] == period]
+        assert {r["compared_with"] for r in of_period} == {compared}
+        listed = [(kind, key) for kind, key, _ in listed_changes(section)]
+        for kinds, more in (
+            (("new-red", "drop"), "new reds and significant drops"),
+            (("improved",), "significant improvements"),
+            (("flip-worse", "flip-better"), "changes of status"),
+        ):
+            in_csv = [
+                (r["kind"], f"{r['level']}|{r['id']}|{r['dimension']}|{period}")
+                for r in of_period
+                if r["kind"] in kinds
+            ]
+            found = re.search(rf"And (\d+) more {more} in", section)
+            not_listed = int(found.group(1)) if found else 0
+            capped += not_listed
+            if kinds[0] == "flip-worse":  # folded: a count, then at most 50 listed
+                summary = re.search(r"<summary>(\d+) other changes of status", section)
+                assert summary is not None and int(summary.group(1)) == len(in_csv) > 0
+                items = re.findall(r'<li class="change change-([a-z-]+)"', section)
+                assert items == [kind for kind, _ in in_csv[:50]]
+                assert not_listed == len(in_csv) - len(items)
+            else:
+                shown = [row for row in listed if row[0] in kinds]
+                assert shown == in_csv[: len(shown)]
+                assert len(shown) + not_listed == len(in_csv)
+    assert capped > 0  # some month of the example lists fewer than it has
+    # −13.13 is 57.02 − 70.15 (Student Sophie's response time, a new red in 2026-10).
+    assert text.splitlines()[1] == (
+        "2026-10,2026-09,persona,student,Student Sophie,response_time,new-red,70.15,57.02,"
+        "-13.13,true"
+    )
+
+
+def test_hand_offs_are_grouped_by_stage_boundary_and_department(example_site: Path) -> None:
+    journey = (example_site / "journeys" / "fix-a-fault.html").read_text()
+    table = journey[
+        journey.index("<h2>Hand-offs") : journey.index("</table>", journey.index("<h2>Hand-offs"))
+    ]
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", table, re.S)
+    assert len(rows) == 8  # 23 touchpoint pairs before; see test_insights for the groups
+    boundaries = [unescape(text_of(row.split("</td>")[0])).strip() for row in rows]
+    assert (
+        boundaries
+        == ["Check whether it's us → Report the fault"] * 4
+        + ["Report the fault → Get it repaired"] * 4
+    )
+    department = (example_site / "departments" / "customer-service.html").read_text()
+    start = department.index("<h2>Hand-offs")
+    assert department[start : department.index("</table>", start)].count("<tr><td>") == 12
 
 
 def test_downloads_sitemap_404_and_search_index(example_site: Path) -> None:

@@ -1,15 +1,17 @@
-"""The Atom feed of status changes, the sitemap and the offline search index."""
+"""The Atom feed and CSV file of changes, the sitemap and the offline search index."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
-from cxsite.site.insights import StatusChange
+from cxsite.site.insights import CHANGE_REASONS, Change, PeriodChanges
 from cxsite.site.views import Namer
 
 
@@ -24,30 +26,30 @@ def atom_feed(
     title: str,
     base_url: str | None,
     updated: str,
-    changes: Sequence[StatusChange],
+    changes: Sequence[Change],
     namer: Namer,
     link_of: dict[tuple[str, str], str],
 ) -> bytes:
-    """An Atom feed with one entry per status change in the latest period."""
+    """An Atom feed with one entry per change given (the latest month's notable and
+    significant ones); an entry's id is its month, level, item and dimension."""
     feed_id = absolute(base_url, "feed.xml") if base_url else "urn:cxsite:feed"
     entries = []
     for change in changes:
         kind = change.level
-        name = (
-            namer.name(kind, change.id) if kind != "persona" else namer.name("persona", change.id)
-        )
+        name = namer.name(kind, change.id)
         dimension = namer.dimension_name(change.dimension)
-        verb = "worsened" if change.worse else "improved"
+        reason = CHANGE_REASONS[change.kind]
+        before, now = change.before, change.now
         summary = (
-            f"{name} ({kind}, {dimension}) {verb} from {change.before.label} "
-            f"({change.before.text}) to {change.now.label} ({change.now.text}) "
-            f"in {change.now.period}."
+            f"{name} ({kind}, {dimension}): {reason}, {change.delta_text} vs "
+            f"{change.compared_with}, from {before.label} ({before.text}) in "
+            f"{change.compared_with} to {now.label} ({now.text}) in {now.period}."
         )
         href = absolute(base_url, link_of[(kind, change.id)])
-        entry_id = f"{feed_id}#{change.now.period}/{kind}/{change.id}/{change.dimension}"
+        entry_id = f"{feed_id}#{now.period}/{kind}/{change.id}/{change.dimension}"
         entries.append(
             "<entry>"
-            f"<title>{escape(f'{name}: {dimension} {verb} to {change.now.label}')}</title>"
+            f"<title>{escape(f'{name}: {dimension} {reason}, now {now.label}')}</title>"
             f"<id>{escape(entry_id)}</id>"
             f"<link href={quoteattr(href)}/>"
             f"<updated>{updated}</updated>"
@@ -58,7 +60,7 @@ def atom_feed(
     document = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>{escape(title)}: status changes</title>"
+        f"<title>{escape(title)}: what changed</title>"
         f"<id>{escape(feed_id)}</id>"
         f'<link rel="self" href={quoteattr(self_link)}/>'
         f"<link href={quoteattr(absolute(base_url, 'changes.html'))}/>"
@@ -66,6 +68,36 @@ def atom_feed(
         f"<author><name>{escape(title)}</name></author>" + "".join(entries) + "</feed>\n"
     )
     return document.encode("utf-8")
+
+
+CHANGES_CSV_COLUMNS = ("period", "compared_with", "level", "id", "name", "dimension", "kind",
+                       "before", "now", "change", "significant")  # fmt: skip
+
+
+def changes_csv(log: Sequence[PeriodChanges], namer: Namer) -> bytes:
+    """Every change of the months given, in the page's order: newest month first, then
+    notable, improved and other flips, each as listed; scores and changes to 2 decimals."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CHANGES_CSV_COLUMNS)
+    for month in log:
+        for change in month.changes:
+            writer.writerow(
+                (
+                    month.period,
+                    month.compared_with,
+                    change.level,
+                    change.id,
+                    namer.name(change.level, change.id),
+                    change.dimension,
+                    change.kind,
+                    change.before.csv,
+                    change.now.csv,
+                    change.delta_csv,
+                    "true" if change.now.change_1_significant else "false",
+                )
+            )
+    return out.getvalue().encode("utf-8")
 
 
 def sitemap(base_url: str | None, paths: Sequence[str]) -> bytes:

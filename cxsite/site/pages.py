@@ -13,7 +13,7 @@ from cxsite.project import Project
 from cxsite.site import insights, urls
 from cxsite.site.brief import AttentionRow, make_brief
 from cxsite.site.directive_views import DirectiveRenderer
-from cxsite.site.scoreindex import ScoreIndex, ScoreView
+from cxsite.site.scoreindex import ScoreIndex, ScoreView, month_before, signed
 from cxsite.site.views import (
     STATUS_RANK,
     AttentionView,
@@ -21,14 +21,14 @@ from cxsite.site.views import (
     Namer,
     ScorecardRow,
     TouchpointCard,
+    change_section,
     chips,
     curve_chart,
+    hand_off_views,
     importance_chart,
     paginate,
     persona_scores,
     phases,
-    previous_month,
-    signed,
     stage_views,
     swimlanes,
     touchpoint_card,
@@ -36,6 +36,7 @@ from cxsite.site.views import (
 )
 
 TOP = 15  # rows a summary page lists before linking to the complete table
+HAND_OFFS = 25  # hand-offs a journey or department page lists: the worst, in journey order
 PER_PAGE = 100  # rows on each page of a complete table
 
 NAV = (
@@ -49,6 +50,12 @@ NAV = (
     ("Changes", "changes.html"),
 )
 
+# The changes page: how many months, and how many (notable, improved, other flips) it lists
+# for the newest month and for each older one; the rest are in data/changes.csv. Keeps the
+# page under 300 KB on 2,000 touchpoints.
+CHANGE_PERIODS = 6
+LISTED_NEWEST = (60, 30, 50)
+LISTED_OLDER = (20, 10, 50)
 
 # A page to build: a SiteBuilder method and the id it takes ("" for none).
 PageJob = tuple[str, str]
@@ -120,6 +127,7 @@ class SiteBuilder:
         self.namer = Namer(project)
         self.directives = directive_renderer
         self.green = project.config.scoring.thresholds.green
+        self.hand_offs = insights.hand_off_groups(project, index)
         self.firing = {
             playbook.id: insights.firing_triggers(project, index, playbook)
             for playbook in project.playbooks.values()
@@ -156,7 +164,7 @@ class SiteBuilder:
             if flag.red:
                 notes.append(flag.score.reason)
             if flag.drop and flag.score.change_1 is not None:
-                month = previous_month(flag.score.period)
+                month = month_before(flag.score.period)
                 notes.append(f"{signed(flag.score.change_1)} vs {month}, significant drop")
             flags.append((self.namer.dimension_name(flag.dimension), flag.score, "; ".join(notes)))
         return AttentionView(
@@ -165,6 +173,16 @@ class SiteBuilder:
             tuple(flags),
             tuple(self.link("playbook", p) for p in row.playbooks),
         )
+
+    def fewest(self, groups: list[insights.HandOffGroup]) -> list[insights.HandOffGroup]:
+        """The HAND_OFFS worst hand-offs, kept in the order given (journey order)."""
+        if len(groups) <= HAND_OFFS:
+            return groups
+        keep = sorted(
+            range(len(groups)),
+            key=lambda i: insights.worst_first(groups[i].worst, f"{i:08d}"),
+        )[:HAND_OFFS]
+        return [groups[i] for i in sorted(keep)]
 
     def worst_first(self, cards: list[TouchpointCard]) -> list[TouchpointCard]:
         """Touchpoint cards by status (red first), then by the gap to their applied
@@ -219,7 +237,7 @@ class SiteBuilder:
         if score.change_1 is None or self.index.previous is None:
             return ""
         significant = ", significant" if score.change_1_significant else ""
-        return f"{signed(score.change_1)} vs {previous_month(score.period)}{significant}"
+        return f"{signed(score.change_1)} vs {month_before(score.period)}{significant}"
 
     @property
     def dimension_labels(self) -> list[str]:
@@ -317,8 +335,8 @@ class SiteBuilder:
                 else None
             ),
         }
-        handoffs = [h for h in insights.hand_offs(project) if h.journey == journey.id]
         journey_chips = chips(self.namer, index, "journey", journey.id)
+        journey_hand_offs = insights.hand_offs_in_journey(self.hand_offs, journey.id)
         context = {
             "journey": journey,
             "score": journey_chips[0],
@@ -331,17 +349,8 @@ class SiteBuilder:
             "lanes": swimlanes(self.namer, index, journey),
             "curve": curve,
             "neighbours": neighbours,
-            "handoffs": [
-                {
-                    "from": self.link("touchpoint", h.from_touchpoint),
-                    "to": self.link("touchpoint", h.to_touchpoint),
-                    "from_department": self.link("department", h.from_department),
-                    "to_department": self.link("department", h.to_department),
-                    "from_score": index.get("touchpoint", h.from_touchpoint),
-                    "to_score": index.get("touchpoint", h.to_touchpoint),
-                }
-                for h in handoffs
-            ],
+            "handoffs": hand_off_views(self.namer, self.fewest(journey_hand_offs)),
+            "handoffs_more": max(0, len(journey_hand_offs) - HAND_OFFS),
         }
         path = urls.page_path("journey", journey.id)
         return PageSpec(path, "journey.html", journey.name, context, journey.description, "journey")
@@ -452,11 +461,7 @@ class SiteBuilder:
             }
         attention = [r for r in self.brief.rows if r.owner == department.id]
         statuses = Counter(c.overall.score.status if c.overall.score else "none" for c in owned)
-        handoffs = [
-            h
-            for h in insights.hand_offs(project)
-            if department.id in (h.from_department, h.to_department)
-        ]
+        handoffs = insights.hand_offs_of_department(self.hand_offs, department.id)
         involved = [
             p.id
             for p in project.playbooks.values()
@@ -471,23 +476,8 @@ class SiteBuilder:
             "attention_more": max(0, len(attention) - TOP),
             "owned": tables["owned"],
             "supported": tables["supported"],
-            "handoffs": [
-                {
-                    "journey": self.link("journey", h.journey),
-                    "from": self.link("touchpoint", h.from_touchpoint),
-                    "to": self.link("touchpoint", h.to_touchpoint),
-                    "direction": "to" if h.from_department == department.id else "from",
-                    "other": self.link(
-                        "department",
-                        h.to_department
-                        if h.from_department == department.id
-                        else h.from_department,
-                    ),
-                    "from_score": index.get("touchpoint", h.from_touchpoint),
-                    "to_score": index.get("touchpoint", h.to_touchpoint),
-                }
-                for h in handoffs
-            ],
+            "handoffs": hand_off_views(self.namer, self.fewest(handoffs)),
+            "handoffs_more": max(0, len(handoffs) - HAND_OFFS),
             "playbooks": [self.link("playbook", p) for p in involved],
             "firing": self.firing_links(involved),
         }
@@ -646,16 +636,12 @@ class SiteBuilder:
         )
 
     def changes(self) -> PageSpec:
-        changes = [
-            {
-                "change": c,
-                "link": self.link(c.level if c.level != "stage" else "stage", c.id),
-                "level": c.level,
-                "dimension": self.namer.dimension_name(c.dimension),
-            }
-            for c in insights.status_changes(self.index)
+        log = insights.change_log(self.index, CHANGE_PERIODS)
+        sections = [
+            change_section(self.namer, period, *LISTED_NEWEST if i == 0 else LISTED_OLDER)
+            for i, period in enumerate(log)
         ]
-        context = {"changes": changes, "previous": self.index.previous}
+        context = {"sections": sections, "csv": "data/changes.csv"}
         return PageSpec("changes.html", "changes.html", "What changed", context, kind="changes")
 
     def search(self) -> PageSpec:

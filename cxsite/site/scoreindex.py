@@ -46,6 +46,22 @@ class StatusRule:
         return f"more than {self.margin:g} below expectation {expectation:g} ({where})"
 
 
+MINUS = "\u2212"
+
+
+def signed(change: float) -> str:
+    """A change with its sign and one decimal (rounded from 2 decimals, as scores.csv holds
+    it) and a real minus sign: "−9.2", "+1.3", "±0.0"."""
+    text = f"{float(f'{change:.2f}'):+.1f}"
+    return "±0.0" if text in ("+0.0", "-0.0") else text.replace("-", MINUS)
+
+
+def month_before(period: str) -> str:
+    """The calendar month before a `YYYY-MM` period: what change_1 compares with."""
+    year, month = int(period[:4]), int(period[5:7])
+    return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
+
+
 def status_rule(project: Project) -> StatusRule:
     """The status rule of a project's scoring settings."""
     settings = project.config.scoring
@@ -193,6 +209,24 @@ class _Series:
         code = self.period_code.get(period)
         return np.flatnonzero(self.periods == code) if code is not None else np.arange(0)
 
+    def changed(self, period: str, compared: str) -> list[tuple[int, int]]:
+        """(position in `compared`, position in `period`) of each series with a row in both
+        whose status differs between them or whose change_1 in `period` is significant."""
+        code, earlier = self.period_code.get(period), self.period_code.get(compared)
+        if code is None or earlier is None:
+            return []
+        now = np.flatnonzero(self.periods == code)
+        now = now[now > 0]
+        before = now - 1  # periods ascend within a series: `compared`, if there, is just before
+        same = self.periods[before] == earlier
+        for column in ("level", "id", "dimension"):
+            same &= self.columns[column][now] == self.columns[column][before]
+        now, before = now[same], before[same]
+        status = self.columns["status"]
+        significant = self.columns["change_1_significant"][now].astype(bool)
+        moved = (status[now] != status[before]) | significant
+        return list(zip(before[moved].tolist(), now[moved].tolist(), strict=True))
+
     def series(self, key: tuple[str, str, str]) -> list[ScoreView]:
         bounds = self.bounds.get(key)
         return [] if bounds is None else [self.view(i) for i in range(*bounds)]
@@ -258,6 +292,12 @@ class ScoreIndex:
     def series(self, level: str, item_id: str, dimension: str = "all") -> list[ScoreView]:
         """The score in every period that has one, oldest first."""
         return self._table(level).series((level, item_id, dimension))
+
+    def changed(self, period: str, compared: str) -> Iterator[tuple[ScoreView, ScoreView]]:
+        """(before, now) of each row of the scores table (no persona breakdowns) whose status
+        in `period` differs from its status in `compared`, or whose change_1 is significant."""
+        main = self._main
+        return ((main.view(b), main.view(n)) for b, n in main.changed(period, compared))
 
     def rows(self, period: str | None = None) -> Iterator[ScoreView]:
         """The rows of the scores table (no persona breakdowns), optionally of one period."""
