@@ -27,6 +27,7 @@ GOLDEN_PAGES = {
     "journey": "journeys/fix-a-fault.html",
     "scorecard": "touchpoints/support-call.html",
     "playbook": "playbooks/billing-trust-recovery.html",
+    "department": "departments/customer-service.html",
 }
 
 
