@@ -58,7 +58,7 @@ class DirectiveRenderer:
                 f"{link.text}, {self.namer.dimension_name(dimension)}: "
                 "score by month with 95% interval",
                 [(self.namer.dimension_name(dimension), series)],
-                self.namer.thresholds,
+                self.namer,
             )
         else:
             context["labels"] = self.labels

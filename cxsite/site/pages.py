@@ -280,7 +280,7 @@ class SiteBuilder:
             "chart-overall",
             "Overall score by month, with its 95% interval and the status thresholds",
             [("All journeys", index.series("overall", "overall"))],
-            self.namer.thresholds,
+            self.namer,
         )
         context = {
             "brief": brief,
@@ -383,7 +383,7 @@ class SiteBuilder:
             f"Scores of {touchpoint.name} by month, with 95% intervals; "
             "triangles mark significant changes",
             [s for s in series if s[1]],
-            self.namer.thresholds,
+            self.namer,
         )
         personas = [
             {

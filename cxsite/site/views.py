@@ -139,10 +139,23 @@ class Namer:
     @property
     def thresholds(self) -> tuple[tuple[str, float], ...]:
         """The status thresholds as chart lines: (label, value)."""
-        levels = self.project.config.scoring.thresholds
+        return self.bars(None)
+
+    def bars(self, score: ScoreView | None, series: str = "") -> tuple[tuple[str, float], ...]:
+        """The lines a score's status is decided by, for a chart: its expectation and where
+        red begins below it, else the green and amber thresholds."""
+        settings = self.project.config.scoring
+        prefix = f"{series}: " if series else ""
+        if score is not None and score.expectation is not None:
+            floor = score.expectation - settings.expectation_margin
+            return (
+                (f"{prefix}expected {score.expectation:g}", score.expectation),
+                (f"{prefix}red below {floor:g}", floor),
+            )
+        levels = settings.thresholds
         return (
-            (f"green {levels.green:g}", levels.green),
-            (f"amber {levels.amber:g}", levels.amber),
+            (f"{prefix}green {levels.green:g}", levels.green),
+            (f"{prefix}amber {levels.amber:g}", levels.amber),
         )
 
     def dimension_name(self, dimension: str) -> str:
@@ -266,9 +279,11 @@ def trend_chart(
     chart_id: str,
     caption: str,
     series: list[tuple[str, list[ScoreView]]],
-    thresholds: tuple[tuple[str, float], ...],
+    namer: Namer,
 ) -> Chart | None:
-    """A line per series with its 95% interval as a band; significant changes marked."""
+    """A line per series with its 95% interval as a band; significant changes marked; the
+    lines the first series' latest status is decided by (named after it when there are
+    several series)."""
     values = [
         {
             "series": name,
@@ -285,9 +300,16 @@ def trend_chart(
     ]
     if not values:
         return None
-    summary = trend_summary(*next((name, points) for name, points in series if points))
+    name, points = next((name, points) for name, points in series if points)
+    thresholds = namer.bars(points[-1], name if len(series) > 1 else "")
     return chart(
-        "trend", chart_id, caption, values, TREND_COLUMNS, summary=summary, thresholds=thresholds
+        "trend",
+        chart_id,
+        caption,
+        values,
+        TREND_COLUMNS,
+        summary=trend_summary(name, points),
+        thresholds=thresholds,
     )
 
 
