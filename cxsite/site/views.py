@@ -392,7 +392,9 @@ def persona_scores(
     """Each persona's scores for every chip of a journey page, keyed by the chip's slot, with
     the page's sentences as that persona sees them: for the persona switch (`#persona=ID`).
 
-    A slot the persona has no score for holds the reason in words instead of a score.
+    A score is [scores.csv value, status, text, reason (a position in `reasons`), n, low
+    sample (0/1), 95% interval]: the parts of ScoreView.tooltip, which the page's script puts
+    together the same way. A slot the persona has no score for holds the reason in words.
     """
     if not journey.personas:
         return None
@@ -404,6 +406,7 @@ def persona_scores(
         for card in stage.touchpoints:
             slots += [chip.slot for chip in card.chips]
     personas = {}
+    reasons: dict[str, int] = {}  # each distinct reason once, scores refer to it by position
     for persona_id in journey.personas:
         who = namer.name("persona", persona_id)
         found: dict[str, object] = {}
@@ -411,7 +414,11 @@ def persona_scores(
             level, item_id, dimension = slot.split("|")
             score = index.get(f"persona:{persona_id}:{level}", item_id, dimension)
             if score is not None:
-                found[slot] = [score.csv, score.status, score.text, score.label, score.tooltip]
+                reason = reasons.setdefault(score.reason, len(reasons))
+                found[slot] = [
+                    score.csv, score.status, score.text, reason, score.n_text,
+                    int(score.low_sample), score.interval_text,
+                ]  # fmt: skip
         stage_scores = []
         for stage in stages:
             score = index.get(f"persona:{persona_id}:stage", f"{journey.id}/{stage.id}")
@@ -442,7 +449,7 @@ def persona_scores(
             "curve_summary": curve_summary(tuple(stage_scores), who),
             "note": note,
         }
-    return script_json(personas)
+    return script_json({"reasons": list(reasons), "personas": personas})
 
 
 @dataclass(frozen=True)

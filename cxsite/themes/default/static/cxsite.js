@@ -56,11 +56,17 @@
     var select = document.getElementById("persona-switch");
     var data = document.getElementById("persona-scores");
     if (!select || !data) return;
-    var personas = JSON.parse(data.textContent);
+    var payload = JSON.parse(data.textContent);
+    var personas = payload.personas;
+    var reasons = payload.reasons;
     var wrap = select.closest(".persona-switch-wrap");
     wrap.hidden = false;
     var note = document.getElementById("persona-note");
-    var chips = Array.prototype.slice.call(document.querySelectorAll("[data-slot]"));
+    // A scored chip's slot is its data-key without the period; a chip without data has one.
+    var chips = Array.prototype.slice.call(document.querySelectorAll("main .chip[data-key], main .chip[data-slot]"));
+    function slotOf(chip) {
+      return chip.getAttribute("data-slot") || chip.getAttribute("data-key").split("|").slice(0, 3).join("|");
+    }
     var original = chips.map(function (chip) { return chip.cloneNode(true); });
     var texts = Array.prototype.slice.call(document.querySelectorAll("[data-persona-text]"));
     var originalTexts = texts.map(function (element) { return element.textContent; });
@@ -71,19 +77,22 @@
     function chipFor(template, entry, persona) {
       var label = template.getAttribute("data-label") || "";
       var chip = document.createElement("span");
-      chip.setAttribute("data-slot", template.getAttribute("data-slot"));
+      chip.setAttribute("data-slot", slotOf(template));
       chip.setAttribute("data-label", label);
       var prefix = label ? label + ": " : "";
       var word = template.querySelector(".chip-status") && !template.querySelector(".chip-status.sr-only");
-      if (Array.isArray(entry)) {
+      if (Array.isArray(entry)) {  // [csv, status, text, reason, n, low sample, interval]
+        var statusWord = entry[1].charAt(0).toUpperCase() + entry[1].slice(1);
         chip.className = "chip status-" + entry[1];
-        chip.title = prefix + entry[4];
+        chip.title = prefix + entry[0] + " " + entry[1] + ": " + reasons[entry[3]] +
+          " · n = " + entry[4] + (entry[5] ? " (low sample)" : "") +
+          (entry[6] ? " · 95% interval " + entry[6] : "");
         var value = document.createElement("span");
         value.className = "chip-value";
         value.textContent = entry[2];
         var status = document.createElement("span");
         status.className = word ? "chip-status" : "chip-status sr-only";
-        status.textContent = " " + entry[3];
+        status.textContent = " " + statusWord;
         chip.appendChild(value);
         chip.appendChild(status);
       } else {
@@ -121,7 +130,7 @@
       var persona = id ? personas[id] : null;
       chips.forEach(function (chip, i) {
         var replacement = persona
-          ? chipFor(original[i], persona.scores[chip.getAttribute("data-slot")], persona)
+          ? chipFor(original[i], persona.scores[slotOf(original[i])], persona)
           : original[i].cloneNode(true);
         chip.replaceWith(replacement);
         chips[i] = replacement;
