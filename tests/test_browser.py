@@ -381,6 +381,11 @@ def test_playbook_filters(browser: Browser, server: str) -> None:
     shown = [i for i in range(total) if rows.nth(i).is_visible()]
     assert 1 <= len(shown) < total
     assert all(rows.nth(i).get_attribute("data-status") == "draft" for i in shown)
+    page.select_option('select[data-filter="status"]', "")
+    page.fill('input[data-filter="touchpoint-text"]', "bill")  # Monthly bill statement, ...
+    shown = [i for i in range(total) if rows.nth(i).is_visible()]
+    assert 1 <= len(shown) < total
+    assert all("bill" in rows.nth(i).inner_text().lower() for i in shown)
     page.close()
 
 

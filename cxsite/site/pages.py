@@ -688,7 +688,6 @@ class SiteBuilder:
             {
                 "playbooks": playbooks,
                 "departments": [(d, self.namer.name("department", d)) for d in project.departments],
-                "touchpoints": [(t, self.namer.name("touchpoint", t)) for t in project.touchpoints],
             },
             kind="listing",
         )

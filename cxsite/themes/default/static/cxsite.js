@@ -187,12 +187,17 @@
       var shown = 0;
       rows.forEach(function (row) {
         var visible = true;
-        form.querySelectorAll("select[data-filter]").forEach(function (select) {
-          var key = select.getAttribute("data-filter");
-          var value = select.value;
+        form.querySelectorAll("[data-filter]").forEach(function (field) {
+          var key = field.getAttribute("data-filter");
+          var value = field.value.trim().toLowerCase();
           if (!value) return;
+          if (key === "touchpoint-text") {  // a touchpoint's name (its cell) or id, in part
+            var text = (row.cells[2].textContent + " " + row.getAttribute("data-touchpoints")).toLowerCase();
+            if (text.indexOf(value) < 0) visible = false;
+            return;
+          }
           var cell = row.getAttribute("data-" + key) || "";
-          if (key === "departments" || key === "touchpoints") {
+          if (key === "departments") {
             if (cell.indexOf(" " + value + " ") < 0) visible = false;
           } else if (cell !== value) {
             visible = false;
@@ -204,6 +209,7 @@
       output.textContent = shown + " of " + rows.length + " playbooks";
     }
     form.addEventListener("change", apply);
+    form.addEventListener("input", apply);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     apply();
   }
