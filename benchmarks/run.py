@@ -57,6 +57,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import SIZES, generate  # noqa: E402
+from page_weights import weights as page_weights  # noqa: E402
 
 PARTS = ("ingest", "builds", "pages", "scaling", "profile")
 CXSITE_INGEST = """
@@ -435,6 +436,7 @@ def part_builds(project: Path, timeout: float | None) -> dict[str, Any]:
                              timeout=timeout))  # fmt: skip
         serve_edit = float(Path(median.name).read_text())
     check = must(measure([*cxsite, "check"], timeout=timeout))
+    weights = page_weights(project / "output")
     files = [p for p in (project / "output").rglob("*") if p.is_file()]
     size_mb = sum(p.stat().st_size for p in files) / 1e6
     pages = sum(p.suffix == ".html" for p in files)
@@ -452,6 +454,12 @@ def part_builds(project: Path, timeout: float | None) -> dict[str, Any]:
          f"median of 5 saves in one process ({serve.peak_mb:.0f} MB); " +
          ("target < 0.5 s: met" if serve_edit < 0.5 else "target < 0.5 s: missed")),
         ("check", fmt(check), "–", verdict(check, 5)),
+        ("largest HTML page", f"{weights['largest_bytes'] / 1000:,.0f} KB ({weights['largest_page']})",
+         "–", f"target ≤ 300 KB: {'met' if not weights['over_limit'] else 'missed'}"),
+        ("median HTML page", f"{weights['median_bytes'] / 1000:,.0f} KB", "–",
+         f"{weights['pages']:,} pages, {weights['html_bytes'] / 1e6:,.1f} MB of HTML"),
+        ("pages over 300 KB", f"{len(weights['over_limit'])}", "–",
+         ", ".join(weights["over_limit"][:5]) or "none"),
     ]  # fmt: skip
     return {"rows": rows}
 

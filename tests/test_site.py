@@ -145,11 +145,29 @@ def test_journey_map_is_a_blueprint_with_persona_scores(example_site: Path) -> N
     assert 'id="persona-switch"' in html and 'id="chart-curve-switch-to-us"' in html
     assert 'href="../touchpoints/' in html
     data = html[html.index('id="persona-scores">') + 20 :]
-    personas = json.loads(data[: data.index("</script>")])
+    switch = json.loads(data[: data.index("</script>")])
+    personas, reasons = switch["personas"], switch["reasons"]
     payload = json.loads((example_site / "data" / "scores.json").read_text())
     latest = max(r["period"] for r in payload["scores"])
+    expectations = {  # (touchpoint, dimension) -> expectation, from the YAML
+        (item["id"], dimension): value
+        for path in (REPO / "data" / "touchpoints").glob("*.yaml")
+        for item in [yaml.safe_load(path.read_text())]
+        for dimension, value in item.get("expectations", {}).items()
+    }
+
+    def status(level: str, item: str, dimension: str, score: float) -> str:
+        """docs/scoring.md §7 by hand: against the expectation E (green ≥ E, amber ≥ E − 10),
+        else the thresholds 75 and 60."""
+        bar = expectations.get((item, dimension)) if level == "touchpoint" else None
+        green, amber = (75, 60) if bar is None else (bar, bar - 10)
+        return "green" if score >= green else "amber" if score >= amber else "red"
+
     expected = {
-        (p["persona"], p["level"], p["id"], p["dimension"]): f"{p['score']:.2f}"
+        (p["persona"], p["level"], p["id"], p["dimension"]): (
+            f"{p['score']:.2f}",
+            status(p["level"], p["id"], p["dimension"], p["score"]),
+        )
         for p in payload["persona_touchpoints"]
         if p["period"] == latest
     }
@@ -158,8 +176,11 @@ def test_journey_map_is_a_blueprint_with_persona_scores(example_site: Path) -> N
         for slot, value in entry["scores"].items():
             level, item, dimension = slot.split("|")
             key = (persona, level, item, dimension)
-            if isinstance(value, list):
-                assert value[0] == expected[key], key
+            if isinstance(value, list):  # [csv, status, text, reason, n, low n, interval]
+                assert (value[0], value[1]) == expected[key], key
+                assert value[2] == f"{float(value[0]):.1f}"
+                reason = reasons[value[3]]
+                assert ("threshold" in reason) or ("expectation" in reason), reason
                 checked += 1
             else:  # a reason in words, where that persona has no score
                 assert key not in expected and value.startswith("No score"), key
