@@ -720,12 +720,15 @@ def write_results(size: str, stored: dict[str, Any]) -> str:
     results = HERE / "RESULTS.md"
     existing = results.read_text() if results.is_file() else ""
     blocks = {}
+    written = []  # sections written by hand (targets, page weights): kept as they are
     for block in existing.split("\n## ")[1:]:
         name = block.split(":", 1)[0]
         if name in SIZES:
             blocks[name] = "## " + block.rstrip() + "\n"
+        else:
+            written.append("## " + block.rstrip() + "\n")
     blocks[size] = section
-    ordered = [blocks[name] for name in SIZES if name in blocks]
+    ordered = written + [blocks[name] for name in SIZES if name in blocks]
     results.write_text(PREAMBLE + "\n" + "\n".join(ordered))
     return str(results)
 
