@@ -11,8 +11,9 @@ from cxsite.directives import Directive
 from cxsite.model import ALL
 from cxsite.project import Project
 from cxsite.site import urls
+from cxsite.site.chart_views import trend_chart
 from cxsite.site.scoreindex import ScoreIndex
-from cxsite.site.views import Namer, chips, stage_views, trend_chart
+from cxsite.site.views import Namer, chips, stage_views
 
 
 class DirectiveRenderer:

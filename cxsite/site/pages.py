@@ -12,7 +12,10 @@ from cxsite.model import ALL
 from cxsite.project import Project
 from cxsite.site import insights, urls
 from cxsite.site.brief import AttentionRow, make_brief
+from cxsite.site.change_views import change_section, hand_off_views
+from cxsite.site.chart_views import curve_chart, importance_chart, trend_chart
 from cxsite.site.directive_views import DirectiveRenderer
+from cxsite.site.persona_switch import persona_scores
 from cxsite.site.scoreindex import ScoreIndex, ScoreView, month_before, signed
 from cxsite.site.views import (
     STATUS_RANK,
@@ -21,18 +24,12 @@ from cxsite.site.views import (
     Namer,
     ScorecardRow,
     TouchpointCard,
-    change_section,
     chips,
-    curve_chart,
-    hand_off_views,
-    importance_chart,
     paginate,
-    persona_scores,
     phases,
     stage_views,
     swimlanes,
     touchpoint_card,
-    trend_chart,
 )
 
 TOP = 15  # rows a summary page lists before linking to the complete table
@@ -103,11 +100,8 @@ def department_summary(owned: int, statuses: Counter[str], attention: int) -> st
     counts = [f"{statuses[s]} {s}" for s in ("red", "amber", "green") if statuses[s]]
     if statuses["none"]:
         counts.append(f"{statuses['none']} without a score")
-    need = (
-        f"{attention} need{'s' if attention == 1 else ''} attention"
-        if attention
-        else ("none needs attention")
-    )
+    need = f"{attention} need{'s' if attention == 1 else ''} attention" if attention else ""
+    need = need or "none needs attention"
     return f"It owns {owned} touchpoint{'s' if owned != 1 else ''}: {', '.join(counts)}; {need}."
 
 
