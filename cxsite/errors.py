@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import IntEnum
@@ -97,7 +98,58 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+def look_alikes(word: str) -> list[tuple[str, str]]:
+    """The characters of `word` that only look like Latin letters or digits, each with the
+    one it looks like: Unicode's confusables (via confusable-homoglyphs), after NFKC."""
+    if word.isascii():
+        return []
+    from confusable_homoglyphs import confusables  # only on this rare path: its data is 1 MB
+
+    found = []
+    for char in dict.fromkeys(word):
+        if char.isascii():
+            continue
+        normal = unicodedata.normalize("NFKC", char)
+        if normal.isascii() and normal:
+            found.append((char, normal))
+            continue
+        hits = confusables.is_confusable(char, greedy=True, preferred_aliases=["latin"]) or []
+        latin = [g["c"] for hit in hits for g in hit["homoglyphs"] if g["c"].isascii()]
+        if latin:
+            found.append((char, latin[0]))
+    return found
+
+
+def fold(word: str) -> str:
+    """`word` with look-alike characters replaced by the Latin ones they imitate, lower case."""
+    for char, latin in look_alikes(word):
+        word = word.replace(char, latin)
+    return word.lower()
+
+
 def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str:
-    """A hint naming the closest candidate, or an empty string when none is close."""
-    matches = difflib.get_close_matches(str(word), sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{matches[0]}`?" if matches else ""
+    """A hint naming the closest candidate, or an empty string when none is close.
+
+    Look-alike letters (a Cyrillic `і` for a Latin `i`, a full-width digit) are folded before
+    comparing, and the hint says which letter only looks right.
+    """
+    options = sorted(set(candidates))
+    word = str(word)
+    folded = fold(word)
+    by_fold = {fold(option): option for option in options}
+    match = by_fold.get(folded)
+    if match is None:
+        close = difflib.get_close_matches(folded, sorted(by_fold), n=1, cutoff=0.6)
+        match = by_fold[close[0]] if close else None
+    if match is None:
+        return ""
+    hint = f"did you mean `{match}`?"
+    alikes = look_alikes(word)
+    if alikes:
+        letters = ", ".join(
+            f"`{char}` ({unicodedata.name(char, f'U+{ord(char):04X}').lower()}) only looks like "
+            f"`{latin}`"
+            for char, latin in alikes
+        )
+        hint += f" {letters}"
+    return hint
