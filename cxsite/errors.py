@@ -141,6 +141,9 @@ def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str:
     if match is None:
         close = difflib.get_close_matches(folded, sorted(by_fold), n=1, cutoff=0.6)
         match = by_fold[close[0]] if close else None
+    if match is None and folded:  # a part of an id: `chat` for `support-chat`
+        parts = [o for f, o in sorted(by_fold.items()) if folded in f.replace("_", "-").split("-")]
+        match = parts[0] if len(parts) == 1 else None
     if match is None:
         return ""
     hint = f"did you mean `{match}`?"

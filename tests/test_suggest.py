@@ -11,6 +11,8 @@ def test_a_typo_gets_the_closest_id() -> None:
     assert did_you_mean("custmer-service", IDS) == "did you mean `customer-service`?"
     assert did_you_mean("Billing", IDS) == "did you mean `billing`?"
     assert did_you_mean("warehouse", IDS) == ""
+    assert did_you_mean("chat", IDS) == "did you mean `support-chat`?"  # a part of one id
+    assert did_you_mean("support", [*IDS, "support-call"]) == ""  # a part of two: no guess
 
 
 def test_a_look_alike_letter_is_folded_and_named() -> None:
