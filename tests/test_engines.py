@@ -271,10 +271,10 @@ def random_project(root: Path, seed: int) -> Path:
 
 
 def vocabulary_of(project: Project) -> Vocabulary:
-    return Vocabulary(
-        touchpoints=project.touchpoints,
-        personas=frozenset(project.personas),
-        dimensions=frozenset(project.dimensions),
+    return Vocabulary.of(
+        project.touchpoints.values(),
+        project.personas,
+        project.dimensions,
         latest_month=TODAY.strftime("%Y-%m"),
     )
 
@@ -320,6 +320,8 @@ DEFECTS = {
     "negative duration": ("tickets.csv", "3.5", "-3.5"),
     "bad n": ("kpis.csv", ",12\n", ",0\n"),
     "short row": ("nps.csv", ",9\n", "\n"),
+    "long row": ("nps.csv", ",9\n", ",9,extra\n"),
+    "blank and empty rows (left out, not reported)": ("nps.csv", ",9\n", ",9\n\n,,,,\n"),
     "missing column": ("nps.csv", "persona,value", "persona,score"),
 }
 DEFECT_MEASUREMENTS = """\
@@ -386,7 +388,10 @@ def engine_results(
 @pytest.mark.parametrize(
     ("defect", "skip"),
     [(defect, False) for defect in sorted(DEFECTS)]
-    + [(defect, True) for defect in ("bad number", "unknown touchpoint", "negative duration")],
+    + [
+        (defect, True)
+        for defect in ("bad number", "unknown touchpoint", "negative duration", "long row")
+    ],
 )
 def test_a_defect_gives_identical_located_problems_with_every_engine(
     tmp_path: Path, dask_scheduler: str, defect: str, skip: bool

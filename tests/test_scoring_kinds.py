@@ -113,7 +113,10 @@ def test_boolean_explicit_values_are_exact(tmp_path: Path) -> None:
     assert analysis.scores is None
     (error,) = analysis.diagnostics.errors
     assert (error.path, error.line, error.col) == ("data/measurements/b.csv", 4, 4)
-    assert error.message == "not a yes/no value"
+    assert error.message == "column `value`: `yes` is not a yes/no value"
+    assert (
+        error.hint == "write `Yes` for yes and `No` for no, as `true_values` and `false_values` say"
+    )
 
 
 def test_duration_in_seconds_against_a_target_in_minutes(tmp_path: Path) -> None:

@@ -162,7 +162,10 @@ def test_scores_command_subprocess_and_errors(tmp_path: Path) -> None:
         [sys.executable, "-m", "cxsite", "scores"], cwd=root, capture_output=True, text=True
     )
     assert bad.returncode == 1
-    assert "data/measurements/r.csv:2:1: error: unknown touchpoint id" in bad.stderr
+    assert (
+        "data/measurements/r.csv:2:1: error: column `touchpoint`: unknown touchpoint `x`"
+        in bad.stderr
+    )
     assert "Traceback" not in bad.stderr
 
 

@@ -130,6 +130,6 @@ def block_partials(
 ) -> pd.DataFrame | None:
     """The partials of one block of a CSV (run on a worker), or None if it has problems."""
     observations, problems = observations_from_table(block, header, 2, source, measures, vocabulary)
-    if problems.first or problems.counts or problems.notices or problems.fatal:
+    if problems.any:
         return None
     return partial_aggregates(observations)

@@ -114,9 +114,8 @@ def _stripped(column: str) -> str:
 def _targets(vocabulary: Vocabulary) -> pd.DataFrame:
     """Each touchpoint's time targets in seconds, computed as observations.py does."""
     rows = [
-        (touchpoint.id, dimension, target.target * SECONDS[target.unit], SECONDS[target.unit])
-        for touchpoint in vocabulary.touchpoints.values()
-        for dimension, target in touchpoint.targets.items()
+        (touchpoint, dimension, target.target * SECONDS[target.unit], SECONDS[target.unit])
+        for (touchpoint, dimension), target in vocabulary.targets.items()
         if target.unit in SECONDS
     ]
     return pd.DataFrame(rows, columns=["touchpoint", "dimension", "limit_s", "unit_s"]).astype(

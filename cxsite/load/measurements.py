@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from cxsite.cache import Memo, digest
-from cxsite.config import MeasurementSource, Scoring
+from cxsite.config import Config, MeasurementSource, Scoring
 from cxsite.errors import LocatedError
 from cxsite.project import Project
 from cxsite.scoring.aggregate import PARTIAL_VALUES, merge_partials, partial_aggregates
@@ -35,29 +39,37 @@ OPTIONAL_LONG_COLUMNS = ("persona", "n")
 def measurement_partials(
     project: Project, memo: Memo | None = None, today: dt.date | None = None
 ) -> tuple[pd.DataFrame, tuple[Measure, ...], list[LocatedError]]:
-    """Partial aggregates of every measurement source, the measures, and every data problem.
+    """Partial aggregates of every measurement source, the measures, and every data problem."""
+    vocabulary = Vocabulary.of(
+        project.touchpoints.values(),
+        project.personas,
+        project.dimensions,
+        latest_month=(today or dt.date.today()).strftime("%Y-%m"),
+    )
+    return config_partials(project.root, project.config, vocabulary, memo)
+
+
+def config_partials(
+    root: Path, config: Config, vocabulary: Vocabulary, memo: Memo | None = None
+) -> tuple[pd.DataFrame, tuple[Measure, ...], list[LocatedError]]:
+    """Partial aggregates of every measurement source of `config`, the measures, and every
+    data problem, with the ids of `vocabulary` (whichever definitions loaded) as known.
 
     With a memo, a file whose content, source settings and vocabulary are unchanged is not
     read again: its partials and problems come from the cache.
     """
-    measures = measures_of(project.config)
-    vocabulary = Vocabulary(
-        touchpoints=project.touchpoints,
-        personas=frozenset(project.personas),
-        dimensions=frozenset(project.dimensions),
-        latest_month=(today or dt.date.today()).strftime("%Y-%m"),
-    )
-    skip_bad = project.config.scoring.on_bad_value == "skip"
+    measures = measures_of(config)
+    skip_bad = config.scoring.on_bad_value == "skip"
     parts: list[pd.DataFrame] = []
     problems: list[LocatedError] = []
-    with engine_reader(project.config.scoring) as read:
-        for index, source in enumerate(project.config.measurements):
+    with engine_reader(config.scoring) as read:
+        for index, source in enumerate(config.measurements):
             own = tuple(m for m in measures if m.source_index == index)
             if memo is None:
-                part, errors = read(project.root, source, own, vocabulary, skip_bad)
+                part, errors = read(root, source, own, vocabulary, skip_bad)
             else:
                 part, errors = _cached_source_partials(
-                    memo, read, project.root, source, own, vocabulary, skip_bad
+                    memo, read, root, source, own, vocabulary, skip_bad
                 )
             parts.append(part)
             problems.extend(errors)
@@ -139,9 +151,8 @@ def rounded_partials(partials: pd.DataFrame) -> pd.DataFrame:
 
 def _vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
     targets = sorted(
-        (t.id, d, target.target, target.unit)
-        for t in vocabulary.touchpoints.values()
-        for d, target in t.targets.items()
+        (touchpoint, dimension, target.target, target.unit)
+        for (touchpoint, dimension), target in vocabulary.targets.items()
     )
     return repr(
         (
@@ -192,7 +203,7 @@ def _cached_source_partials(
     # No engine in the key: every engine gives the same partials and problems (the tests
     # in tests/test_engines.py hold them to it), so switching engines keeps the cache.
     key = digest(
-        f"rounded to {SIGNIFICANT_BITS} bits",
+        f"rounded to {SIGNIFICANT_BITS} bits, messages naming column and value",
         content,
         source.model_dump_json(),
         repr(measures),
@@ -219,101 +230,223 @@ def source_partials(
     vocabulary: Vocabulary,
     skip_bad: bool,
 ) -> tuple[pd.DataFrame, list[LocatedError]]:
-    """Stream one CSV batch by batch, merging each batch's partials."""
+    """Stream one CSV batch by batch, merging each batch's partials.
+
+    A row of the wrong width is reported and left out, and reading goes on, so one bad row
+    hides nothing after it. Every row's file line is counted as the rows stream past.
+    """
     path = root / source.path
     header, error = read_header(path, source.path)
     if error is not None:
         return merge_partials([]), [error]
-    wanted = [c for c in header if c in wanted_columns(source, measures)]
-    convert = pacsv.ConvertOptions(
-        include_columns=wanted,
-        column_types={c: pa.string() for c in wanted},
-        strings_can_be_null=False,
-        quoted_strings_can_be_null=False,
-    )
+    wanted = wanted_columns(source, measures)
+    names = [f"c{i}" for i in range(len(header))]
+    # The first column of each name: a repeated name reads as its first column.
+    read_columns = {name: index for index, name in reversed(list(enumerate(header)))}
+    pick = sorted(index for name, index in read_columns.items() if name in wanted)
     parts: list[pd.DataFrame] = []
     problems = DataProblems(source.path)
-    line = 2
+    rows = RowLines(problems)
     try:
         reader = pacsv.open_csv(
-            path, read_options=pacsv.ReadOptions(block_size=BLOCK_SIZE), convert_options=convert
+            path,
+            # Row numbers reach the invalid-row handler only when reading in one thread.
+            read_options=pacsv.ReadOptions(
+                block_size=BLOCK_SIZE, use_threads=False, column_names=names
+            ),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True,
+                ignore_empty_lines=False,  # blank lines are counted, then left out
+                invalid_row_handler=rows.invalid,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
         for batch in reader:
-            table = batch.to_pandas()
+            lines, batch = rows.number(batch)
+            if not batch.num_rows:
+                continue
+            table = batch.select(pick).to_pandas()
+            table.columns = [header[i] for i in pick]
             observations, batch_problems = observations_from_table(
-                table, header, line, source, measures, vocabulary
+                table, header, lines, source, measures, vocabulary
             )
             parts.append(partial_aggregates(observations))
             problems.merge(batch_problems)
-            line += len(table)
             if batch_problems.fatal:
                 break
+        else:
+            rows.finish()
     except (pa.ArrowInvalid, OSError) as exc:
-        problems.fatal.append(unreadable_csv(path, source.path, len(header), exc))
-    if problems.first or problems.counts or problems.notices:
-        lines = record_lines(path, problems.rows())
-        return merge_partials(parts), problems.located(skip_bad, lambda row: lines.get(row, row))
+        problems.fatal.append(unreadable_csv(path, source.path, rows.next_line, exc))
     return merge_partials(parts), problems.located(skip_bad)
 
 
-def record_lines(path: Path, records: set[int]) -> dict[int, int]:
-    """The line each numbered record starts on (record 1 is the header): quoted newlines
-    make a record span several lines. Read only when there are problems to report."""
-    found: dict[int, int] = {}
-    if not records:
-        return found
-    last = max(records)
-    try:
-        with path.open(encoding="utf-8-sig", newline="", errors="replace") as handle:
-            reader = csv.reader(handle)
-            start = 1
-            for number, _ in enumerate(reader, 1):
-                if number in records:
-                    found[number] = start
-                if number >= last:
-                    break
-                start = reader.line_num + 1
-    except (OSError, csv.Error):
-        return found
-    return found
+@dataclass(frozen=True)
+class _InvalidRow:
+    record: int  # Arrow's number: the header is record 1, and a blank line is a record
+    line_breaks: int
+    report: bool  # False for a blank line, or for the header
+    fields: int
+    expected: int
+    open_quote: bool
+
+
+class RowLines:
+    """The file line of every row as Arrow streams a CSV, and the rows it cannot read.
+
+    Arrow numbers records but knows no lines: a quoted value may hold line breaks. So each
+    record's lines are counted from its cells, or from the text of a row Arrow hands to
+    `invalid`, in record order, without reading the file a second time.
+    """
+
+    def __init__(self, problems: DataProblems) -> None:
+        self.problems = problems
+        self.next_record = 1  # the first record not yet numbered
+        self.next_line = 1  # the line it starts on
+        self.pending: list[_InvalidRow] = []
+
+    def invalid(self, row: pacsv.InvalidRow) -> str:
+        """Arrow's handler of a row of the wrong width: note it, and skip it."""
+        number = row.number if row.number is not None else self.next_record
+        self.pending.append(
+            _InvalidRow(
+                record=number,
+                line_breaks=line_breaks(row.text),
+                report=bool(row.text.strip()) and number > 1,
+                fields=row.actual_columns,
+                expected=row.expected_columns,
+                open_quote=row.text.count('"') % 2 == 1,
+            )
+        )
+        return "skip"
+
+    def number(
+        self, batch: pa.RecordBatch, last: bool = False
+    ) -> tuple[np.ndarray[Any, Any], pa.RecordBatch]:
+        """Each row's file line, and the batch without the header and blank rows."""
+        rows = batch.num_rows
+        records = np.array([p.record for p in self.pending], dtype=np.int64)
+        # The number of valid rows before each invalid row, counted from the next record.
+        before = records - self.next_record - np.arange(len(records))
+        taken = len(before) if last else int(np.searchsorted(before, rows, side="right"))
+        invalid, self.pending = self.pending[:taken], self.pending[taken:]
+        valid_at = np.arange(rows) + np.searchsorted(before[:taken], np.arange(rows), "right")
+        invalid_at = np.minimum(records[:taken] - self.next_record, rows + taken - 1)
+        breaks = np.zeros(rows + taken, dtype=np.int64)
+        breaks[valid_at] = _cell_line_breaks(batch)
+        breaks[invalid_at] = [p.line_breaks for p in invalid]
+        starts = self.next_line + np.arange(len(breaks)) + np.cumsum(breaks) - breaks
+        for row, start in zip(invalid, starts[invalid_at], strict=True):
+            if row.report:
+                hint = (
+                    'check for a `"` that opens a quoted value and is never closed'
+                    if row.open_quote
+                    else "check for a missing or extra comma, or an unquoted comma inside a value"
+                )
+                message = f"row has {row.fields} fields but the header has {row.expected}"
+                self.problems.add_row(int(start), message, hint)
+        keep = ~_blank_rows(batch)
+        if self.next_record == 1 and rows and valid_at[0] == 0:
+            keep[0] = False  # the header, read by read_header
+        self.next_record += len(breaks)
+        self.next_line += len(breaks) + int(breaks.sum())
+        lines = starts[valid_at]
+        if keep.all():
+            return lines, batch
+        return lines[keep], batch.filter(pa.array(keep))
+
+    def finish(self) -> None:
+        """Report the invalid rows after the last batch."""
+        self.number(pa.RecordBatch.from_pylist([]), last=True)
+
+
+def line_breaks(text: str) -> int:
+    """The line breaks in `text`: a newline, a carriage return and newline, or a lone return."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def _cell_line_breaks(batch: pa.RecordBatch) -> np.ndarray[Any, Any]:
+    """The line breaks inside each row's cells (quoted values)."""
+    total = np.zeros(batch.num_rows, dtype=np.int64)
+    for column in batch.columns:
+        data = column.buffers()[-1]
+        text = data.to_pybytes() if data is not None else b""
+        if b"\n" not in text and b"\r" not in text:  # the usual case, found at memchr speed
+            continue
+        total += pc.count_substring(column, "\n").to_numpy(zero_copy_only=False)
+        if b"\r" in text:
+            total += pc.count_substring(column, "\r").to_numpy(zero_copy_only=False)
+            total -= pc.count_substring(column, "\r\n").to_numpy(zero_copy_only=False)
+    return total
+
+
+def _blank_rows(batch: pa.RecordBatch) -> np.ndarray[Any, Any]:
+    """Rows whose every cell is empty: blank lines, and the `,,,` of empty spreadsheet rows."""
+    blank = np.ones(batch.num_rows, dtype=bool)
+    for column in batch.columns:
+        blank &= pc.equal(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+    return blank
 
 
 SAVE_AS_UTF8 = 'save it as "CSV UTF-8" (Excel) or UTF-8 (other tools)'
 
 
-def unreadable_csv(path: Path, rel: str, columns: int, exc: Exception) -> LocatedError:
-    """Where and why pyarrow could not read a CSV: bad UTF-8, or a row of the wrong width."""
+def unreadable_csv(path: Path, rel: str, line: int, exc: Exception) -> LocatedError:
+    """Where and why pyarrow could not read a CSV from `line` on: bad UTF-8 (found by
+    decoding the file in blocks), or a quoted value left open."""
     try:
-        data = path.read_bytes()
+        bad_byte = first_bad_utf8(path)
     except OSError as error:
         return LocatedError(rel, 0, 0, f"cannot read CSV: {error.strerror or error}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        col = error.start - (before.rfind(b"\n") + 1) + 1
+    if bad_byte is not None:
+        byte, bad_line, col = bad_byte
         return LocatedError(
             rel,
-            line,
+            bad_line,
             col,
-            f"not UTF-8 text (byte 0x{data[error.start]:02x}); the file looks like Latin-1 "
-            "or Windows-1252",
+            f"not UTF-8 text (byte 0x{byte:02x}); the file looks like Latin-1 or Windows-1252",
             SAVE_AS_UTF8,
         )
-    reader = csv.reader(text.splitlines(keepends=True))
-    start = 1
-    for row in reader:
-        if len(row) != columns and any(cell.strip() for cell in row):
-            return LocatedError(
-                rel,
-                start,
-                1,
-                f"row has {len(row)} fields but the header has {columns}",
-                "check for a missing or extra comma, or an unquoted comma inside a value",
-            )
-        start = reader.line_num + 1
-    return LocatedError(rel, 0, 0, f"cannot read CSV: {exc}")
+    hint = ""
+    if "straddl" in str(exc):  # a quoted value longer than a block: it is never closed
+        hint = 'check for a `"` that opens a quoted value and is never closed'
+    return LocatedError(rel, line, 1, f"cannot read the rest of the CSV: {exc}", hint)
+
+
+def first_bad_utf8(path: Path) -> tuple[int, int, int] | None:
+    """The first byte of `path` that is not UTF-8 (value, line, column), or None."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, col = 1, 1  # where the next byte to decode lies
+    held = b""
+    with path.open("rb") as handle:
+        for block in itertools.chain(iter(lambda: handle.read(1 << 20), b""), [None]):
+            try:
+                # None: the end, where a character's unfinished start is an error too
+                decoder.decode(block or b"", final=block is None)
+            except UnicodeDecodeError as error:
+                # error.object: the bytes of a character left unfinished by the last block,
+                # then this block.
+                before = error.object[: error.start]
+                if b"\n" in before:
+                    line += before.count(b"\n")
+                    col = 1
+                col += len(before) - (before.rfind(b"\n") + 1)
+                return error.object[error.start], line, col
+            if block is None:
+                break
+            # The bytes decoded: those held back from the last block (a character's start, no
+            # newline), and this block but for the start of a character it ends in.
+            decoded = held + block[: len(block) - len(decoder.getstate()[0])]
+            if b"\n" in decoded:
+                line += decoded.count(b"\n")
+                col = 1
+            col += len(decoded) - (decoded.rfind(b"\n") + 1)
+            held = block[len(block) - len(decoder.getstate()[0]) :]
+    return None
 
 
 def read_header(path: Path, rel: str) -> tuple[list[str], LocatedError | None]:
@@ -328,7 +461,7 @@ def read_header(path: Path, rel: str) -> tuple[list[str], LocatedError | None]:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
     except UnicodeDecodeError:
-        return [], unreadable_csv(path, rel, 0, ValueError("not UTF-8"))
+        return [], unreadable_csv(path, rel, 1, ValueError("not UTF-8"))
     except OSError as exc:
         return [], LocatedError(rel, 0, 0, f"cannot read CSV: {exc.strerror or exc}")
     if not header:

@@ -3,13 +3,14 @@
 Every kind becomes a per-observation value x on 0–100 whose (weighted) mean is the score:
 rating (x − lo)/(hi − lo)·100; top-box, boolean and duration 100 for a hit, 0 otherwise;
 NPS 100 for a promoter (9–10), 50 for a passive, 0 for a detractor, so that
-mean = (NPS + 100)/2; percent as written. Bad cells are collected with their line and column.
+mean = (NPS + 100)/2; percent as written. Bad cells are collected with their line and column,
+and each message names the column and quotes the value.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,12 +20,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxsite.config import ColumnRef, MeasurementSource
-from cxsite.errors import LocatedError
-from cxsite.model import Touchpoint
+from cxsite.errors import LocatedError, did_you_mean
+from cxsite.model import Target, Touchpoint
 from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])(?:[T ].*)?)?$")
+MONTH_FORMATS = "write months as YYYY-MM (2025-01) or dates as YYYY-MM-DD (2025-01-31)"
 SHOWN_IN_FULL = 5
+QUOTED_UP_TO = 40  # characters of a cell quoted in a message; longer ones end in `…`
+LISTED_IDS_UP_TO = 10  # with no close match, a hint lists the known ids when so few
 # The persona of rows from a source with no persona column: they count for every persona.
 ANY_PERSONA = "*"
 OBSERVATION_COLUMNS = ["measure", "touchpoint", "dimension", "period", "persona", "x", "n"]
@@ -32,98 +36,149 @@ OBSERVATION_COLUMNS = ["measure", "touchpoint", "dimension", "period", "persona"
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """The ids a measurement file may name, and the targets durations are scored against."""
+    """The ids a measurement file may name, and the targets durations are scored against.
 
-    touchpoints: Mapping[str, Touchpoint]
+    Plain sets, so that files can be checked against whichever definitions loaded: an id
+    missing from a set is reported in every row naming it.
+    """
+
+    touchpoints: frozenset[str]
     personas: frozenset[str]
     dimensions: frozenset[str]
+    targets: Mapping[tuple[str, str], Target] = field(default_factory=dict)  # (touchpoint, dim)
     latest_month: str = "9999-12"  # periods after this month are in the future
+
+    @classmethod
+    def of(
+        cls,
+        touchpoints: Iterable[Touchpoint],
+        personas: Iterable[str],
+        dimensions: Iterable[str],
+        latest_month: str = "9999-12",
+    ) -> Vocabulary:
+        """The vocabulary of these touchpoints (ids and targets), persona and dimension ids."""
+        touchpoints = tuple(touchpoints)
+        return cls(
+            touchpoints=frozenset(t.id for t in touchpoints),
+            personas=frozenset(personas),
+            dimensions=frozenset(dimensions),
+            targets={(t.id, d): target for t in touchpoints for d, target in t.targets.items()},
+            latest_month=latest_month,
+        )
+
+
+def quoted(value: object) -> str:
+    """A cell as a message quotes it: in backticks, control characters escaped, long ones cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+    if len(text) > QUOTED_UP_TO:
+        text = text[: QUOTED_UP_TO - 1] + "…"
+    return f"`{text}`"
+
+
+def unknown_id_hint(value: str, known: Iterable[str], noun: str) -> str:
+    """Did you mean the closest id; else, when there are few, the ids there are."""
+    options = sorted(known)
+    hint = did_you_mean(value, options)
+    if hint or not options:
+        return hint or f"no {noun}s are defined"
+    if len(options) <= LISTED_IDS_UP_TO:
+        return f"known {noun}s: {', '.join(options)}"
+    return ""
+
+
+# The message and hint of one bad cell, from its (stripped) text.
+CellMessage = Callable[[str], tuple[str, str]]
 
 
 @dataclass
 class DataProblems:
-    """The problems of one file, mergeable across batches: bad cells and notices.
+    """The problems of one file, mergeable across batches: bad cells, bad rows and notices.
 
     Bad cells keep only what is reported: the first few in full, and a count with the first
-    line per column and message, so a file with millions of bad cells stays small.
+    line per column and kind of problem, so a file with millions of bad cells stays small.
     """
 
     path: str
-    first: list[tuple[int, int, str]] = field(default_factory=list)  # (line, col, message)
-    counts: dict[tuple[int, str], list[int]] = field(default_factory=dict)  # → [count, line]
-    # Warnings counted across batches: (col, message with a {count} field) → [count, line].
-    notices: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    # The first few problems in full: (line, col, message, hint).
+    first: list[tuple[int, int, str, str]] = field(default_factory=list)
+    # Per (col, skip warning with a {count} field) → [count, first line].
+    counts: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    # Warnings counted across batches: (col, message with a {count} field, hint) → [count, line].
+    notices: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
     fatal: list[LocatedError] = field(default_factory=list)  # the file cannot be read at all
 
-    def add_cells(self, lines: pd.Series, col: int, message: str) -> None:
-        head = [(int(line), col, message) for line in lines.iloc[: SHOWN_IN_FULL + 1]]
-        self.first = sorted(self.first + head)[: SHOWN_IN_FULL + 1]
-        _count(self.counts, (col, message), len(lines), int(lines.iloc[0]))
+    def add_cells(
+        self, lines: pd.Series, values: pd.Series, col: int, summary: str, explain: CellMessage
+    ) -> None:
+        """Bad cells at `lines` (file lines) with their `values`: `summary` names the kind of
+        problem when they are counted, `explain` words each cell shown in full."""
+        head = [
+            (int(line), col, *explain(str(value)))
+            for line, value in zip(
+                lines.iloc[: SHOWN_IN_FULL + 1], values.iloc[: SHOWN_IN_FULL + 1], strict=True
+            )
+        ]
+        self.add_first(head)
+        skipped = "{count} value(s) skipped: " + summary.replace("{", "{{").replace("}", "}}")
+        _count(self.counts, (col, skipped), len(lines), int(lines.iloc[0]))
 
-    def add_notice(self, lines: pd.Series, col: int, template: str) -> None:
-        _count(self.notices, (col, template), len(lines), int(lines.iloc[0]))
+    def add_row(self, line: int, message: str, hint: str) -> None:
+        """A row that cannot be read as a whole: it is left out, and reported."""
+        self.add_first([(line, 1, message, hint)])
+        _count(self.counts, (1, "{count} row(s) skipped: wrong number of fields"), 1, line)
+
+    def add_first(self, items: Iterable[tuple[int, int, str, str]]) -> None:
+        self.first = sorted([*self.first, *items])[: SHOWN_IN_FULL + 1]
+
+    def add_notice(self, lines: pd.Series, col: int, template: str, hint: str = "") -> None:
+        _count(self.notices, (col, template, hint), len(lines), int(lines.iloc[0]))
 
     def merge(self, other: DataProblems) -> None:
-        self.first = sorted(self.first + other.first)[: SHOWN_IN_FULL + 1]
-        for target, source in ((self.counts, other.counts), (self.notices, other.notices)):
-            for key, (count, line) in source.items():
-                _count(target, key, count, line)
+        self.add_first(other.first)
+        for key, (count, line) in other.counts.items():
+            _count(self.counts, key, count, line)
+        for notice, (count, line) in other.notices.items():
+            _count(self.notices, notice, count, line)
         self.fatal.extend(other.fatal)
 
-    def _notices(self, line_of: Callable[[int], int]) -> list[LocatedError]:
+    @property
+    def any(self) -> bool:
+        """Whether there is anything at all to report."""
+        return bool(self.first or self.counts or self.notices or self.fatal)
+
+    def _notices(self) -> list[LocatedError]:
         return [
-            LocatedError(
-                self.path, line_of(line), col, template.format(count=count), severity="warning"
-            )
-            for (col, template), (count, line) in sorted(self.notices.items())
+            LocatedError(self.path, line, col, template.format(count=count), hint, "warning")
+            for (col, template, hint), (count, line) in sorted(self.notices.items())
         ]
 
-    def rows(self) -> set[int]:
-        """Every record number a report will name (to find its real line in the file)."""
-        named = {row for row, _, _ in self.first}
-        named |= {row for _, row in self.counts.values()} | {
-            row for _, row in self.notices.values()
-        }
-        return named
-
-    def located(
-        self, skip: bool, line_of: Callable[[int], int] = lambda row: row
-    ) -> list[LocatedError]:
-        """Bad cells as errors (the first few in full, then a count) or, when skipped, warnings."""
+    def located(self, skip: bool) -> list[LocatedError]:
+        """Bad cells and rows as errors (the first few in full, then a count) or, when
+        skipped, warnings counted per column and kind of problem."""
         if skip:
             bad = [
-                LocatedError(
-                    self.path,
-                    line_of(line),
-                    col,
-                    f"{count} value(s) skipped: {message}",
-                    severity="warning",
-                )
-                for (col, message), (count, line) in sorted(self.counts.items())
+                LocatedError(self.path, line, col, skipped.format(count=count), severity="warning")
+                for (col, skipped), (count, line) in sorted(self.counts.items())
             ]
-            return self.fatal + bad + self._notices(line_of)
+            return self.fatal + bad + self._notices()
         shown, hidden = self.first[:SHOWN_IN_FULL], self.first[SHOWN_IN_FULL:]
-        result = [
-            LocatedError(self.path, line_of(line), col, message) for line, col, message in shown
-        ]
+        result = [LocatedError(self.path, *problem) for problem in shown]
         total = sum(count for count, _ in self.counts.values())
         if hidden:
-            line, col, _ = hidden[0]
+            line, col, _, _ = hidden[0]
             result.append(
                 LocatedError(
                     self.path,
-                    line_of(line),
+                    line,
                     col,
                     f"... and {total - SHOWN_IN_FULL} more bad value(s) in this file",
                     "set `scoring.on_bad_value: skip` to skip bad values with a warning",
                 )
             )
-        return self.fatal + result + self._notices(line_of)
+        return self.fatal + result + self._notices()
 
 
-def _count(
-    counts: dict[tuple[int, str], list[int]], key: tuple[int, str], n: int, line: int
-) -> None:
+def _count(counts: dict[Any, list[int]], key: Any, n: int, line: int) -> None:
     entry = counts.setdefault(key, [0, line])
     entry[0] += n
     entry[1] = min(entry[1], line)
@@ -138,31 +193,47 @@ class _Findings:
     problems: DataProblems
     bad: list[pd.Series] = field(default_factory=list)
 
-    def add_bad(self, mask: pd.Series, column: str, message: str) -> None:
+    def add_bad(
+        self, mask: pd.Series, cells: pd.Series, column: str, summary: str, explain: CellMessage
+    ) -> None:
+        """Cells of `column` where `mask` holds are bad: `summary` counts them, `explain`
+        words each one shown (its message is prefixed with the column)."""
         if bool(mask.any()):
             self.bad.append(mask)
-            self.problems.add_cells(self.lines[mask], self.col(column), message)
+
+            def message(value: str) -> tuple[str, str]:
+                text, hint = explain(value)
+                return f"column `{column}`: {text}", hint
+
+            self.problems.add_cells(
+                self.lines[mask],
+                cells[mask],
+                self.col(column),
+                f"column `{column}`: {summary}",
+                message,
+            )
 
     def col(self, column: str) -> int:
         return self.header.index(column) + 1 if column in self.header else 0
 
-    def notice(self, mask: pd.Series, column: str, template: str) -> None:
+    def notice(self, mask: pd.Series, column: str, template: str, hint: str = "") -> None:
         """A warning counted over the file; `template` has a {count} field."""
         if bool(mask.any()):
-            self.problems.add_notice(self.lines[mask], self.col(column), template)
+            self.problems.add_notice(self.lines[mask], self.col(column), template, hint)
 
 
 def observations_from_table(
     table: pd.DataFrame,
     header: list[str],
-    first_line: int,
+    lines: int | np.ndarray[Any, Any],
     source: MeasurementSource,
     measures: tuple[Measure, ...],
     vocabulary: Vocabulary,
 ) -> tuple[pd.DataFrame, DataProblems]:
     """Observations (measure, touchpoint, dimension, period, persona, x, n) and the problems.
 
-    `table` holds text cells; `first_line` is the file line of its first row.
+    `table` holds text cells; `lines` is the file line of each row, or of the first row when
+    the rows are on consecutive lines.
     """
     problems = DataProblems(source.path)
     missing_columns = [c for c in _required_columns(source, measures) if c not in header]
@@ -178,19 +249,19 @@ def observations_from_table(
         )
         return _empty(), problems
     cells = {c: table[c].astype("string").fillna("").str.strip() for c in table.columns}
-    lines = pd.Series(np.arange(len(table)) + first_line, index=table.index)
-    findings = _Findings(header, lines, problems)
+    row_lines = np.arange(len(table)) + lines if isinstance(lines, int) else lines
+    line_series = pd.Series(row_lines, index=table.index)
+    findings = _Findings(header, line_series, problems)
     keep = pd.Series(True, index=table.index)
 
-    touchpoint = _touchpoint(source, cells, vocabulary, findings, lines, keep)
+    touchpoint = _touchpoint(source, cells, vocabulary, findings, keep)
     period = _period(source, cells, findings, table.index, vocabulary.latest_month)
-    persona = _persona(source, cells, vocabulary, findings, lines)
+    persona = _persona(source, cells, vocabulary, findings)
     weight_n = _counts(source, cells, findings, table.index)
     long = source.layout == "long"
     dimension_cells = cells["dimension"] if long else None
     if dimension_cells is not None:
-        unknown = ~dimension_cells.isin(vocabulary.dimensions)
-        findings.add_bad(unknown, "dimension", "unknown dimension id")
+        _unknown_ids(findings, dimension_cells, "dimension", "dimension", vocabulary.dimensions)
     # A bad id, period or count spoils the whole row, for every measure in it.
     row_ok = keep.copy()
     for mask in findings.bad:
@@ -210,7 +281,7 @@ def observations_from_table(
             pd.Series(measure.touchpoint, index=table.index) if measure.touchpoint else touchpoint
         )
         x, bad = _score_values(
-            measure, raw, present, rows_touchpoint, dimension, vocabulary, findings, lines
+            measure, raw, present, rows_touchpoint, dimension, vocabulary, findings
         )
         usable = row_ok & present & ~bad
         frames.append(
@@ -257,15 +328,25 @@ def _column(spec: str | ColumnRef | None, default: str | None) -> str | None:
     return default if spec is None else None
 
 
+def _unknown_ids(
+    findings: _Findings, raw: pd.Series, column: str, noun: str, known: frozenset[str]
+) -> None:
+    """Cells naming no known id are bad; each shown suggests the closest id."""
+
+    def explain(value: str) -> tuple[str, str]:
+        return f"unknown {noun} {quoted(value)}", unknown_id_hint(value, known, noun)
+
+    findings.add_bad(~raw.isin(known), raw, column, f"unknown {noun} id", explain)
+
+
 def _touchpoint(
     source: MeasurementSource,
     cells: Mapping[str, pd.Series],
     vocabulary: Vocabulary,
     findings: _Findings,
-    lines: pd.Series,
     keep: pd.Series,
 ) -> pd.Series:
-    index = lines.index
+    index = keep.index
     if isinstance(source.touchpoint, str):
         return pd.Series(source.touchpoint, index=index)
     column = source.touchpoint.column if isinstance(source.touchpoint, ColumnRef) else "touchpoint"
@@ -274,15 +355,23 @@ def _touchpoint(
     raw = cells[column]
     mapping = source.touchpoint.map if isinstance(source.touchpoint, ColumnRef) else {}
     if not mapping:
-        findings.add_bad(~raw.isin(vocabulary.touchpoints.keys()), column, "unknown touchpoint id")
+        _unknown_ids(findings, raw, column, "touchpoint", vocabulary.touchpoints)
         return raw
     mapped = raw.map(mapping)
     unmapped = mapped.isna()
     for value in sorted(raw[unmapped].unique()):
-        template = f"{{count}} row(s) with {column} `{value}` have no entry in the touchpoint map"
-        findings.notice(unmapped & (raw == value), column, template + "; skipped")
+        template = (
+            f"{{count}} row(s) with {column} {_braced(quoted(value))} have no entry in the "
+            "touchpoint map; skipped"
+        )
+        findings.notice(unmapped & (raw == value), column, template, did_you_mean(value, mapping))
     keep &= ~unmapped
     return mapped.fillna("")
+
+
+def _braced(text: str) -> str:
+    """`text` safe inside a str.format template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _period(
@@ -297,9 +386,21 @@ def _period(
     column = source.period.column if isinstance(source.period, ColumnRef) else "period"
     raw = cells[column]
     valid = raw.str.match(MONTH.pattern)
-    findings.add_bad(~valid, column, "period is not YYYY-MM or an ISO date (YYYY-MM-DD)")
+    findings.add_bad(
+        ~valid,
+        raw,
+        column,
+        "not YYYY-MM or an ISO date (YYYY-MM-DD)",
+        lambda value: (f"{quoted(value)} is not a month or a date", MONTH_FORMATS),
+    )
     month = raw.str.slice(0, 7)
-    findings.add_bad(valid & (month > latest_month), column, "period is in the future")
+    findings.add_bad(
+        valid & (month > latest_month),
+        raw,
+        column,
+        "period is in the future",
+        lambda value: (f"{quoted(value)} is in the future", ""),
+    )
     return month
 
 
@@ -308,9 +409,8 @@ def _persona(
     cells: Mapping[str, pd.Series],
     vocabulary: Vocabulary,
     findings: _Findings,
-    lines: pd.Series,
 ) -> pd.Series:
-    index = lines.index
+    index = findings.lines.index
     if isinstance(source.persona, str):
         return pd.Series(source.persona, index=index)
     if isinstance(source.persona, ColumnRef):
@@ -323,8 +423,11 @@ def _persona(
     tagged = raw.map(mapping) if mapping else raw.where(raw.isin(vocabulary.personas))
     unknown = tagged.isna() & (raw != "")
     for value in sorted(raw[unknown].unique()):
-        template = f"{{count}} row(s) with the unknown persona `{value}` count as untagged"
-        findings.notice(unknown & (raw == value), column, template)
+        template = (
+            f"{{count}} row(s) with the unknown persona {_braced(quoted(value))} count as untagged"
+        )
+        hint = did_you_mean(value, mapping or vocabulary.personas)
+        findings.notice(unknown & (raw == value), column, template, hint)
     return tagged.fillna("")
 
 
@@ -336,8 +439,35 @@ def _counts(
     raw = cells["n"]
     values = _numbers(raw.where(raw != "", "1"))
     bad = values.isna() | ~np.isfinite(values) | (values <= 0)
-    findings.add_bad(bad, "n", "`n` must be a positive number of answers")
+    findings.add_bad(
+        bad,
+        raw,
+        "n",
+        "`n` must be a positive number of answers",
+        lambda value: (f"{quoted(value)} is not a positive number of answers", ""),
+    )
     return values.where(~bad, 0.0).astype("float64")
+
+
+def _one_of(words: Iterable[str]) -> str:
+    *rest, last = words
+    return f"{', '.join(rest)} or {last}" if rest else last
+
+
+def _yes_no_hint(measure: Measure) -> str:
+    if measure.true_values is None and measure.false_values is None:
+        return (
+            f"write {_one_of(DEFAULT_TRUE)} for yes and {_one_of(DEFAULT_FALSE)} for no, "
+            "in any case"
+        )
+    listed = [
+        f"{_one_of(quoted(word) for word in words)} for {meaning}"
+        for words, meaning in ((measure.true_values, "yes"), (measure.false_values, "no"))
+        if words
+    ]
+    if not listed:
+        return "`true_values` and `false_values` in cxsite.yaml accept no word"
+    return f"write {' and '.join(listed)}, as `true_values` and `false_values` say"
 
 
 def _score_values(
@@ -348,7 +478,6 @@ def _score_values(
     dimension: pd.Series,
     vocabulary: Vocabulary,
     findings: _Findings,
-    lines: pd.Series,
 ) -> tuple[pd.Series, pd.Series]:
     """The 0–100 value of every present cell, and the mask of bad cells."""
     column = measure.column
@@ -361,22 +490,52 @@ def _score_values(
             raw.isin(false_values) if false_values is not None else folded.isin(DEFAULT_FALSE)
         )
         bad = present & ~is_true & ~is_false
-        findings.add_bad(bad, column, "not a yes/no value")
+        hint = _yes_no_hint(measure)
+        findings.add_bad(
+            bad,
+            raw,
+            column,
+            "not a yes/no value",
+            lambda value: (f"{quoted(value)} is not a yes/no value", hint),
+        )
         return pd.Series(np.where(is_true, 100.0, 0.0), index=raw.index), bad
 
     numbers = _numbers(raw.where(present, "nan"))
     bad = present & (numbers.isna() | ~np.isfinite(numbers))
     comma = bad & raw.str.fullmatch(r"-?[\d.]+,[\d,]*")
     findings.add_bad(
-        comma, column, "not a number: write decimals with a dot and no thousands separators"
+        comma,
+        raw,
+        column,
+        "not a number",
+        lambda value: (
+            f"{quoted(value)} is not a number",
+            "write decimals with a dot and no thousands separators",
+        ),
     )
-    findings.add_bad(bad & ~comma, column, "not a number")
+    findings.add_bad(
+        bad & ~comma,
+        raw,
+        column,
+        "not a number",
+        lambda value: (
+            f"{quoted(value)} is not a number",
+            "leave the cell empty when there is no answer",
+        ),
+    )
     ok = present & ~bad
     if measure.kind == "rating":
         assert measure.scale is not None
         low, high = measure.scale
         outside = ok & ((numbers < low) | (numbers > high))
-        findings.add_bad(outside, column, f"rating outside the scale {low:g}–{high:g}")
+        scale = f"{low:g}–{high:g}"
+        findings.add_bad(
+            outside,
+            raw,
+            column,
+            f"rating outside the scale {scale}",
+            lambda value: (f"{quoted(value)} is outside the scale {scale}", ""),
+        )
         bad = bad | outside
         if measure.method == "top_box":
             top = measure.top_box if measure.top_box is not None else high
@@ -384,25 +543,47 @@ def _score_values(
         return (numbers - low) / (high - low) * 100.0, bad
     if measure.kind == "nps":
         outside = ok & ((numbers < 0) | (numbers > 10))
-        findings.add_bad(outside, column, "NPS answer outside 0–10")
+        findings.add_bad(
+            outside,
+            raw,
+            column,
+            "NPS answer outside 0–10",
+            lambda value: (f"{quoted(value)} is outside 0–10, the scale of NPS answers", ""),
+        )
         bad = bad | outside
         x = np.select([numbers >= 9, numbers <= 6], [100.0, 0.0], default=50.0)
         return pd.Series(x, index=raw.index), bad
     if measure.kind == "percent":
         outside = ok & ((numbers < 0) | (numbers > 100))
-        findings.add_bad(outside, column, "percent outside 0–100")
+        findings.add_bad(
+            outside,
+            raw,
+            column,
+            "percent outside 0–100",
+            lambda value: (
+                f"{quoted(value)} is {'below 0' if value.startswith('-') else 'over 100'}; "
+                "a percentage is 0–100",
+                "",
+            ),
+        )
         return numbers, bad | outside
     # duration: the share at or under the touchpoint's target for this dimension
     targets = {
-        (t.id, d): (target.target * SECONDS.get(target.unit, float("nan")), target.unit)
-        for t in vocabulary.touchpoints.values()
-        for d, target in t.targets.items()
+        key: (target.target * SECONDS.get(target.unit, float("nan")), target.unit)
+        for key, target in vocabulary.targets.items()
     }
     target_seconds, target_units = _target_lookup(touchpoint, dimension, targets)
     limit = pd.Series(target_seconds, index=raw.index)
     target_unit = pd.Series(target_units, index=raw.index)
     no_target = ok & limit.isna() & (touchpoint != "")  # "": an unmapped row, skipped anyway
-    findings.add_bad(no_target, column, "the touchpoint has no time target for this dimension")
+    pairs = touchpoint.astype(str) + "\x00" + dimension.astype(str)
+    findings.add_bad(
+        no_target,
+        pairs,
+        column,
+        "the touchpoint has no time target for this dimension",
+        _no_target_message,
+    )
     bad = bad | no_target
     unit_seconds = (
         SECONDS[measure.unit] if measure.unit else target_unit.map(SECONDS).astype("float64")
@@ -411,6 +592,14 @@ def _score_values(
     early = ok & (numbers < 0)
     findings.notice(early, column, "{count} negative duration(s) counted as within target")
     return pd.Series(np.where(seconds <= limit, 100.0, 0.0), index=raw.index), bad
+
+
+def _no_target_message(pair: str) -> tuple[str, str]:
+    touchpoint, dimension = pair.split("\x00")
+    return (
+        f"touchpoint `{touchpoint}` has no time target for `{dimension}`",
+        f"give the touchpoint `targets: {{{dimension}: {{target: N, unit: min}}}}`",
+    )
 
 
 def _target_lookup(
