@@ -74,15 +74,16 @@ class _Group(click.Group):
     "--project",
     "-p",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project folder (holding cxsite.yaml).",
+    help="The project folder (holding cxsite.yaml); default: the nearest folder, from the "
+    "current one upwards, that holds one.",
 )
 @click.version_option(__version__, prog_name="cxsite")
 @click.pass_context
-def main(ctx: click.Context, project: Path) -> None:
+def main(ctx: click.Context, project: Path | None) -> None:
     """cxsite builds customer-experience scorecards, journey maps and playbooks."""
-    ctx.obj = Context(project.resolve())
+    from cxsite.load.files import find_project_root
+
+    ctx.obj = Context(project.resolve() if project is not None else find_project_root(Path.cwd()))
 
 
 @main.command()

@@ -98,6 +98,42 @@ def test_not_a_project_exits_2(tmp_path: Path) -> None:
     assert "no cxsite.yaml" in out
 
 
+def test_check_finds_the_project_from_a_sub_folder(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project("folder")
+    path = root / "data" / "touchpoints" / "app-login.yaml"
+    path.write_text(path.read_text().replace("owner: customer-service", "owner: custmer-service"))
+    monkeypatch.chdir(root / "content" / "playbooks")
+    code, out, _ = run("check")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "data/touchpoints/app-login.yaml:5:8: error: unknown department `custmer-service`; "
+        "did you mean `customer-service`?"
+    )
+
+
+def test_project_option_wins_over_the_current_folder(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = make_project(name="broken")
+    (broken / "data" / "departments.yaml").write_text("- id: [broken\n")
+    clean = make_project(name="clean")
+    monkeypatch.chdir(broken / "content")
+    assert run("check")[0] == 1
+    code, out, _ = run("--project", str(clean), "check")
+    assert (code, out) == (0, "no problems found\n")
+
+
+def test_outside_any_project_names_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("check")
+    assert code == 2
+    assert out.startswith(f"cxsite.yaml: error: no cxsite.yaml in {tmp_path.resolve()}; ")
+
+
 def test_missing_project_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run("--project", str(tmp_path / "nope"), "check")
     assert code == 2
@@ -213,6 +249,16 @@ def test_subprocess_check(make_project: ProjectFactory) -> None:
     assert result.returncode == 1
     assert "unknown persona `sole-trade`; did you mean `sole-trader`?" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_subprocess_check_from_a_sub_folder(make_project: ProjectFactory) -> None:
+    root = make_project()
+    path = root / "data" / "journeys.yaml"
+    path.write_text(path.read_text().replace("- sole-trader", "- sole-trade"))
+    result = subprocess_cxsite("check", cwd=root / "content" / "playbooks")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("data/journeys.yaml:")  # relative to the project root
+    assert "unknown persona `sole-trade`; did you mean `sole-trader`?" in result.stdout
 
 
 def test_subprocess_build(make_project: ProjectFactory, tmp_path: Path) -> None:
