@@ -29,6 +29,7 @@ from cxsite.outcome import BuildResult
 from cxsite.project import Project
 from cxsite.render import RenderedPage, render_pages, search_index_bytes
 from cxsite.scoring.engine import Scores
+from cxsite.theme import ThemeRenderError
 from cxsite.uptodate import Stamps, input_stamps
 from cxsite.validate import Origin, validate_model
 from cxsite.write import Manifest, output_matches, remove_leftovers
@@ -85,7 +86,10 @@ def quick_rebuild(root: Path, output: Path, settings: str, stamps: Stamps) -> Bu
             return None
         edited[playbook.id] = playbook
     project = dataclasses.replace(project, playbooks={**project.playbooks, **edited})
-    pages = render_pages(project, state.scores, state.env, [("playbook", i) for i in edited])
+    try:
+        pages = render_pages(project, state.scores, state.env, [("playbook", i) for i in edited])
+    except ThemeRenderError:  # the full build reports it
+        return None
     by_path = {page.path: page for page in pages}
     all_pages = tuple(by_path.get(p.path, p) for p in state.pages)
     files = {page.path: page.html for page in pages if page.html is not None}

@@ -235,6 +235,10 @@ def _check_config(
                 category="config",
             )
         )
+    elif config.theme is not None:
+        from cxsite.theme import theme_problems  # Jinja, only for a project with a theme
+
+        errors.extend(theme_problems(root, config.theme))
     for index, source in enumerate(config.measurements):
         errors.extend(_check_measurement(source, origin, ("measurements", index), refs, root))
     return errors

@@ -171,6 +171,61 @@ def test_build_failure_keeps_previous_output(make_project: ProjectFactory) -> No
     assert (root / "output" / "index.html").read_bytes() == before
 
 
+def _output_files(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted((root / "output").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_theme_failing_while_rendering_is_located_not_internal(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    import cxsite.workers
+
+    monkeypatch.setenv("CXSITE_WORKERS", workers)
+    monkeypatch.setattr(cxsite.workers, "MIN_PARALLEL_JOBS", 1)  # workers even for a few pages
+    monkeypatch.delenv("CXSITE_DEBUG", raising=False)
+    root = make_project()
+    assert run("--project", str(root), "build")[0] == 0
+    before = _output_files(root)
+    templates = root / "themes" / "brand" / "templates"
+    templates.mkdir(parents=True)
+    # Compiles (check finds nothing); the filter is looked up only when the line runs.
+    (templates / "playbook.html").write_text(
+        '{% extends "default:playbook.html" %}\n'
+        "{% block content %}\n"
+        "{% if meta %}{{ meta.title | uppercase }}{% endif %}\n"
+        "{% endblock %}\n"
+    )
+    (root / "cxsite.yaml").write_text((root / "cxsite.yaml").read_text() + "theme: brand\n")
+    assert run("--project", str(root), "check")[0] == 0
+    code, _, err = run("--project", str(root), "build")
+    assert code == 1
+    assert (
+        "themes/brand/templates/playbook.html:3:1: error: unknown filter `uppercase` "
+        "(while rendering playbooks/billing-trust.html); did you mean `upper`?"
+    ) in err.splitlines()
+    assert "internal error" not in err and "Traceback" not in err
+    assert "previous site was left as it was" in err
+    assert _output_files(root) == before
+
+
+def test_an_undefined_name_in_a_theme_suggests_the_page_s_own(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    templates = root / "themes" / "brand" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "base.html").write_text(
+        '{% extends "default:base.html" %}\n{% block header %}\n{{ site_titel }}\n{% endblock %}\n'
+    )
+    (root / "cxsite.yaml").write_text((root / "cxsite.yaml").read_text() + "theme: brand\n")
+    code, _, err = run("--project", str(root), "build")
+    assert code == 1
+    assert "themes/brand/templates/base.html:3:1: error: `site_titel` is undefined (while " in err
+    assert "did you mean `site_title`?" in err
+    assert not (root / "output").exists()
+
+
 def test_build_output_option_and_escaping(make_project: ProjectFactory, tmp_path: Path) -> None:
     root = make_project()
     config = root / "cxsite.yaml"
