@@ -103,6 +103,19 @@ def test_new_refuses_unknown_ids_and_existing_files(tmp_path: Path) -> None:
     assert code == 2 and "already exists" in err
 
 
+def test_new_suggests_the_id_a_word_is_part_of(tmp_path: Path) -> None:
+    root = tmp_path / "cx"
+    cli("init", str(root))
+    code, out, err = cli("--project", str(root), "new", "playbook", "X", "--touchpoint", "chat")
+    assert (code, out) == (2, "")
+    assert err == "cxsite new: unknown touchpoint `chat`; did you mean `support-chat`?\n"
+    code, _, err = cli("--project", str(root), "new", "touchpoint", "Y", "--owner", "service")
+    assert code == 2
+    assert err == "cxsite new: unknown department `service`; did you mean `customer-service`?\n"
+    assert not (root / "content" / "playbooks" / "x.md").exists()
+    assert not (root / "data" / "touchpoints" / "y.yaml").exists()
+
+
 def test_new_appends_to_a_list_file(tmp_path: Path) -> None:
     root = tmp_path / "cx"
     cli("init", str(root))
