@@ -209,6 +209,30 @@ def test_a_theme_failing_while_rendering_is_located_not_internal(
     assert _output_files(root) == before
 
 
+def test_theme_check_follows_includes_and_skips_what_may_be_missing(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    templates = root / "themes" / "brand" / "templates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "base.html").write_text(
+        '{% extends "default:base.html" %}\n'
+        '{% include "optional.html" ignore missing %}\n'  # allowed to be missing
+        "{% include page_template %}\n"  # named at render time: cannot be checked
+        '{% from "partials/menu.inc" import menu %}\n'  # the theme's own: checked too
+    )
+    (templates / "partials" / "menu.inc").write_text("{% macro menu() %}\n{% for %}\n")
+    (root / "cxsite.yaml").write_text((root / "cxsite.yaml").read_text() + "theme: brand\n")
+    code, out, _ = run("--project", str(root), "check")
+    assert code == 1
+    assert out.splitlines() == [
+        "themes/brand/templates/partials/menu.inc:2:1: error: template syntax error: "
+        "Expected an expression, got 'end of statement block'; "
+        "see https://jinja.palletsprojects.com/en/stable/templates/",
+        "1 error, 0 warnings",
+    ]
+
+
 def test_an_undefined_name_in_a_theme_suggests_the_page_s_own(
     make_project: ProjectFactory,
 ) -> None:
