@@ -22,7 +22,7 @@ from cxsite.quick import BuildState, quick_rebuild, remember
 from cxsite.render import Progress, RenderedPage, render_site
 from cxsite.scoring.engine import Scores, score_project
 from cxsite.scoring.measures import Measure
-from cxsite.theme import theme_assets, theme_environment, vendor_assets
+from cxsite.theme import ThemeRenderError, theme_assets, theme_environment, vendor_assets
 from cxsite.uptodate import (
     INPUT_FOLDERS,
     Summary,
@@ -232,15 +232,19 @@ def _build(
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
     assets = {**theme_assets(root, project.config.theme), **vendor_assets(memo)}
-    site = render_site(
-        project,
-        scores,
-        env,
-        assets,
-        updated=build_date(scores.latest_period),
-        progress=progress,
-        memo=memo,
-    )
+    try:
+        site = render_site(
+            project,
+            scores,
+            env,
+            assets,
+            updated=build_date(scores.latest_period),
+            progress=progress,
+            memo=memo,
+        )
+    except ThemeRenderError as exc:  # a user's template failed: nothing has been written
+        diagnostics.add(exc.problem)
+        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
     files = site.files
     written = memo or NoMemo()
     try:

@@ -74,15 +74,16 @@ class _Group(click.Group):
     "--project",
     "-p",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project folder (holding cxsite.yaml).",
+    help="The project folder (holding cxsite.yaml); default: the nearest folder, from the "
+    "current one upwards, that holds one.",
 )
 @click.version_option(__version__, prog_name="cxsite")
 @click.pass_context
-def main(ctx: click.Context, project: Path) -> None:
+def main(ctx: click.Context, project: Path | None) -> None:
     """cxsite builds customer-experience scorecards, journey maps and playbooks."""
-    ctx.obj = Context(project.resolve())
+    from cxsite.load.files import find_project_root
+
+    ctx.obj = Context(project.resolve() if project is not None else find_project_root(Path.cwd()))
 
 
 @main.command()
@@ -236,11 +237,20 @@ def schema(obj: Context, out: Path | None) -> None:
 @click.option("--dimension", help="A dimension id, or `all` for combined scores.")
 @click.option("--id", "item_id", help="Only this id (a touchpoint, journey, `journey/stage`...).")
 @click.option(
+    "--status", type=click.Choice(["red", "amber", "green"]), help="Only scores of this status."
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
+)
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Add the 95% interval, the change and the month it compares with, and why each "
+    "score has its status (csv; the table adds the reason).",
 )
 @click.pass_obj
 def scores(
@@ -249,33 +259,50 @@ def scores(
     period: str,
     dimension: str | None,
     item_id: str | None,
+    status: str | None,
     output_format: str,
+    wide: bool,
 ) -> None:
     """Print scores (the latest period by default)."""
     from rich.console import Console
 
     from cxsite.build import analyse_cached
-    from cxsite.scoring.export import scores_csv, scores_json, select_scores
+    from cxsite.scoring.export import (
+        scores_csv,
+        scores_json,
+        select_scores,
+        selection_problems,
+        status_reasons,
+    )
     from cxsite.scoring.table import scores_table
+    from cxsite.site.scoreindex import status_rule
+    from cxsite.site.views import Namer
 
     analysis = analyse_cached(obj.root)
-    if analysis.scores is None:
+    if analysis.scores is None or analysis.project is None:
         _report(analysis.diagnostics, err=True)
         raise SystemExit(int(analysis.diagnostics.exit_code() or ExitCode.CONTENT_ERROR))
-    rows = select_scores(
-        analysis.scores,
-        level=level,
-        period=None if period == "all" else period,
-        dimension=dimension,
-        item_id=item_id,
-    )
+    project, all_scores = analysis.project, analysis.scores
+    filters = {"level": level, "period": None if period == "all" else period,
+               "dimension": dimension, "item_id": item_id}  # fmt: skip
+    problems = Diagnostics(selection_problems(all_scores, list(project.dimensions), **filters))
+    if problems.items:
+        _report(problems, err=True)
+        raise SystemExit(int(problems.exit_code()))
+    rows = select_scores(all_scores, status=status, **filters)
+    reason = status_rule(project).reason if wide else None
     if output_format == "csv":
-        click.echo(scores_csv(analysis.scores, rows).decode(), nl=False)
+        click.echo(scores_csv(all_scores, rows, reason).decode(), nl=False)
     elif output_format == "json":
-        click.echo(scores_json(analysis.scores, rows).decode(), nl=False)
+        click.echo(scores_json(all_scores, rows).decode(), nl=False)
+    elif rows.empty:
+        click.echo("no scores match these options", err=True)
     else:
+        namer = Namer(project)
+        names = [namer.name(lv, i) for lv, i in zip(rows["level"], rows["id"], strict=True)]
+        reasons = status_reasons(rows, reason) if reason is not None else None
         width = None if sys.stdout.isatty() else 200
-        Console(highlight=False, width=width).print(scores_table(rows))
+        Console(highlight=False, width=width).print(scores_table(rows, names, reasons))
 
 
 @main.command()

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
+# Defined with the readers, so that finding a project imports nothing heavy.
+from cxsite.load.files import CONFIG_FILE as CONFIG_FILE
 from cxsite.model import (
     DEFAULT_DIMENSIONS,
     Dimension,
@@ -16,8 +18,6 @@ from cxsite.model import (
     Strict,
     TouchpointRef,
 )
-
-CONFIG_FILE = "cxsite.yaml"
 
 Kind = Literal["rating", "nps", "percent", "boolean", "duration"]
 DurationUnit = Literal["s", "min", "h"]

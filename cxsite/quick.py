@@ -28,7 +28,9 @@ from cxsite.model import Playbook, PlaybookMeta
 from cxsite.outcome import BuildResult
 from cxsite.project import Project
 from cxsite.render import RenderedPage, render_pages, search_index_bytes
+from cxsite.scaffold import first_placeholder
 from cxsite.scoring.engine import Scores
+from cxsite.theme import ThemeRenderError
 from cxsite.uptodate import Stamps, input_stamps
 from cxsite.validate import Origin, validate_model
 from cxsite.write import Manifest, output_matches, remove_leftovers
@@ -85,7 +87,10 @@ def quick_rebuild(root: Path, output: Path, settings: str, stamps: Stamps) -> Bu
             return None
         edited[playbook.id] = playbook
     project = dataclasses.replace(project, playbooks={**project.playbooks, **edited})
-    pages = render_pages(project, state.scores, state.env, [("playbook", i) for i in edited])
+    try:
+        pages = render_pages(project, state.scores, state.env, [("playbook", i) for i in edited])
+    except ThemeRenderError:  # the full build reports it
+        return None
     by_path = {page.path: page for page in pages}
     all_pages = tuple(by_path.get(p.path, p) for p in state.pages)
     files = {page.path: page.html for page in pages if page.html is not None}
@@ -123,6 +128,8 @@ def _same_front_matter(root: Path, rel: str, project: Project) -> Playbook | Non
     meta, errors = validate_model(PlaybookMeta, document.value, Origin(document.source, ()))
     if meta is None or errors or meta != before.meta:
         return None
+    if first_placeholder(split.body) is not None or first_placeholder(before.body) is not None:
+        return None  # its placeholder warning may come, go or move: the full build reports it
     found = find_directives(split.body)
     if located_problems(found, _vocabulary(project), rel, split.body_line):
         return None

@@ -6,6 +6,7 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -22,7 +23,7 @@ from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import SearchDocument, atom_feed, changes_csv, search_index, sitemap
 from cxsite.site.pages import CHANGE_PERIODS, NAV, PageJob, PageSpec, SiteBuilder, page_jobs
 from cxsite.site.scoreindex import ScoreIndex, status_rule
-from cxsite.theme import template_fingerprint
+from cxsite.theme import ThemeRenderError, render_problem, template_fingerprint
 from cxsite.workers import default_workers, run_jobs
 from cxsite.write import Deferred, Output
 
@@ -131,15 +132,31 @@ def render_pages(
 def _render_job(
     builder: SiteBuilder, env: jinja2.Environment, templates: str, job: PageJob, memo: Memo
 ) -> list[RenderedPage]:
-    """The pages of one job, rendered."""
+    """The pages of one job, rendered; a failure in the project's theme is a ThemeRenderError."""
     rendered = []
-    for page in builder.build(job):
-        key, html = _render_page(env, builder.project, builder.index, page, templates, memo)
-        rendered.append(
-            RenderedPage(
-                page.path, html, page.title, page.kind, page.search_text, page.search_headings, key
+    page: PageSpec | None = None  # None while the job's pages are made
+    try:
+        for page in builder.build(job):
+            key, html = _render_page(env, builder.project, builder.index, page, templates, memo)
+            rendered.append(
+                RenderedPage(
+                    page.path,
+                    html,
+                    page.title,
+                    page.kind,
+                    page.search_text,
+                    page.search_headings,
+                    key,
+                )
             )
-        )
+    except Exception as exc:
+        project = builder.project
+        where = page.path if page is not None else " ".join(job)  # `playbook some-id`
+        names = _page_context(project, builder.index, page) if page is not None else {}
+        problem = render_problem(exc, env, project.root, project.config.theme, where, names)
+        if problem is None:
+            raise
+        raise ThemeRenderError(problem) from exc
     return rendered
 
 
@@ -265,6 +282,18 @@ def _render_page(
     memo: Memo,
 ) -> tuple[str, bytes]:
     """A page's cache key and HTML; remembered by template set and everything it shows."""
+    context = _page_context(project, index, page)
+    key = digest(templates, page.template, repr(sorted(context.items())))
+    stored = memo.get("page", key)
+    if stored is not None:
+        return key, stored
+    html = env.get_template(page.template).render(context).encode("utf-8")
+    memo.put("page", key, html)
+    return key, html
+
+
+def _page_context(project: Project, index: ScoreIndex, page: PageSpec) -> dict[str, Any]:
+    """What a page's template is given: the page's own context, and what every page has."""
     root = urls.root_of(page.path)
     if page.kind == "error" and project.config.base_url:
         # A server shows 404.html at any depth: links must be absolute to the site's path.
@@ -273,7 +302,7 @@ def _render_page(
     nav = [
         {"text": text, "href": href, "current": href in (page.path, section)} for text, href in NAV
     ]
-    context = {
+    return {
         "root": root,
         "nav": nav,
         "site_title": project.config.title,
@@ -284,13 +313,6 @@ def _render_page(
         "kind": page.kind,
         **page.context,
     }
-    key = digest(templates, page.template, repr(sorted(context.items())))
-    stored = memo.get("page", key)
-    if stored is not None:
-        return key, stored
-    html = env.get_template(page.template).render(context).encode("utf-8")
-    memo.put("page", key, html)
-    return key, html
 
 
 def _site_fingerprint(project: Project, scores: Scores, templates: str, updated: str) -> str:

@@ -102,6 +102,23 @@ def _item_file(project: Project, kind: str, item_id: str, item: dict[str, object
     return NewFile(path, text)
 
 
+# The lines `cxsite new playbook` writes for the writer to replace; `cxsite check` warns
+# about a playbook that still holds one.
+PLACEHOLDERS = (
+    "Why this playbook exists, in one paragraph.",
+    "1. **Owner**: first step, within a day.",
+    "2. **Supporting team**: next step.",
+)
+
+
+def first_placeholder(body: str) -> int | None:
+    """The 0-based index of the body's first line that is still a placeholder, if any."""
+    return next(
+        (index for index, line in enumerate(body.splitlines()) if line.strip() in PLACEHOLDERS),
+        None,
+    )
+
+
 def new_playbook(
     project: Project, title: str, touchpoints: list[str], owner: str | None, today: dt.date
 ) -> NewFile:
@@ -126,10 +143,10 @@ def new_playbook(
         "review_by": a_year_after(today),
     }
     score = "\n".join(f'{{{{< score touchpoint="{t}" >}}}}' for t in touchpoints)
+    why, first_step, next_step = PLACEHOLDERS
     body = (
-        f"Why this playbook exists, in one paragraph.\n\nRight now:\n\n{score}\n\n"
-        "## Who does what\n\n1. **Owner**: first step, within a day.\n"
-        "2. **Supporting team**: next step.\n\n"
+        f"{why}\n\nRight now:\n\n{score}\n\n"
+        f"## Who does what\n\n{first_step}\n{next_step}\n\n"
         "## How we know it worked\n\n- [ ] The score is back above its trigger for two months.\n"
     )
     text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n\n" + body

@@ -235,6 +235,10 @@ def _check_config(
                 category="config",
             )
         )
+    elif config.theme is not None:
+        from cxsite.theme import theme_problems  # Jinja, only for a project with a theme
+
+        errors.extend(theme_problems(root, config.theme))
     for index, source in enumerate(config.measurements):
         errors.extend(_check_measurement(source, origin, ("measurements", index), refs, root))
     return errors
@@ -544,9 +548,25 @@ def _validate_playbooks(
 
 
 def _check_playbook(entry: PlaybookEntry, refs: _References, today: dt.date) -> list[LocatedError]:
-    located = entry[0]
+    from cxsite.scaffold import first_placeholder
+
+    located, body, body_line = entry
     meta, origin = located.item, located.origin
-    errors = refs.department(meta.owner, origin, ("owner",))
+    placeholder = first_placeholder(body)
+    errors: list[LocatedError] = []
+    if placeholder is not None:
+        text = body.splitlines()[placeholder].strip()
+        errors.append(
+            LocatedError(
+                origin.source.path,
+                body_line + placeholder,
+                1,
+                f"placeholder text from `cxsite new` is still here: `{text}`",
+                "replace it, and any other placeholder line, with the playbook's own words",
+                severity="warning",
+            )
+        )
+    errors += refs.department(meta.owner, origin, ("owner",))
     for index, department in enumerate(meta.departments):
         errors += refs.department(department, origin, ("departments", index))
     for index, touchpoint in enumerate(meta.touchpoints):

@@ -98,6 +98,42 @@ def test_not_a_project_exits_2(tmp_path: Path) -> None:
     assert "no cxsite.yaml" in out
 
 
+def test_check_finds_the_project_from_a_sub_folder(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project("folder")
+    path = root / "data" / "touchpoints" / "app-login.yaml"
+    path.write_text(path.read_text().replace("owner: customer-service", "owner: custmer-service"))
+    monkeypatch.chdir(root / "content" / "playbooks")
+    code, out, _ = run("check")
+    assert code == 1
+    assert out.splitlines()[0] == (
+        "data/touchpoints/app-login.yaml:5:8: error: unknown department `custmer-service`; "
+        "did you mean `customer-service`?"
+    )
+
+
+def test_project_option_wins_over_the_current_folder(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = make_project(name="broken")
+    (broken / "data" / "departments.yaml").write_text("- id: [broken\n")
+    clean = make_project(name="clean")
+    monkeypatch.chdir(broken / "content")
+    assert run("check")[0] == 1
+    code, out, _ = run("--project", str(clean), "check")
+    assert (code, out) == (0, "no problems found\n")
+
+
+def test_outside_any_project_names_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("check")
+    assert code == 2
+    assert out.startswith(f"cxsite.yaml: error: no cxsite.yaml in {tmp_path.resolve()}; ")
+
+
 def test_missing_project_folder_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run("--project", str(tmp_path / "nope"), "check")
     assert code == 2
@@ -133,6 +169,85 @@ def test_build_failure_keeps_previous_output(make_project: ProjectFactory) -> No
     assert "data/departments.yaml:2:1: error: YAML syntax error" in err
     assert "previous site was left as it was" in err
     assert (root / "output" / "index.html").read_bytes() == before
+
+
+def _output_files(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted((root / "output").rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_theme_failing_while_rendering_is_located_not_internal(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, workers: str
+) -> None:
+    import cxsite.workers
+
+    monkeypatch.setenv("CXSITE_WORKERS", workers)
+    monkeypatch.setattr(cxsite.workers, "MIN_PARALLEL_JOBS", 1)  # workers even for a few pages
+    monkeypatch.delenv("CXSITE_DEBUG", raising=False)
+    root = make_project()
+    assert run("--project", str(root), "build")[0] == 0
+    before = _output_files(root)
+    templates = root / "themes" / "brand" / "templates"
+    templates.mkdir(parents=True)
+    # Compiles (check finds nothing); the filter is looked up only when the line runs.
+    (templates / "playbook.html").write_text(
+        '{% extends "default:playbook.html" %}\n'
+        "{% block content %}\n"
+        "{% if meta %}{{ meta.title | uppercase }}{% endif %}\n"
+        "{% endblock %}\n"
+    )
+    (root / "cxsite.yaml").write_text((root / "cxsite.yaml").read_text() + "theme: brand\n")
+    assert run("--project", str(root), "check")[0] == 0
+    code, _, err = run("--project", str(root), "build")
+    assert code == 1
+    assert (
+        "themes/brand/templates/playbook.html:3:1: error: unknown filter `uppercase` "
+        "(while rendering playbooks/billing-trust.html); did you mean `upper`?"
+    ) in err.splitlines()
+    assert "internal error" not in err and "Traceback" not in err
+    assert "previous site was left as it was" in err
+    assert _output_files(root) == before
+
+
+def test_theme_check_follows_includes_and_skips_what_may_be_missing(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    templates = root / "themes" / "brand" / "templates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "base.html").write_text(
+        '{% extends "default:base.html" %}\n'
+        '{% include "optional.html" ignore missing %}\n'  # allowed to be missing
+        "{% include page_template %}\n"  # named at render time: cannot be checked
+        '{% from "partials/menu.inc" import menu %}\n'  # the theme's own: checked too
+    )
+    (templates / "partials" / "menu.inc").write_text("{% macro menu() %}\n{% for %}\n")
+    (root / "cxsite.yaml").write_text((root / "cxsite.yaml").read_text() + "theme: brand\n")
+    code, out, _ = run("--project", str(root), "check")
+    assert code == 1
+    assert out.splitlines() == [
+        "themes/brand/templates/partials/menu.inc:2:1: error: template syntax error: "
+        "Expected an expression, got 'end of statement block'; "
+        "see https://jinja.palletsprojects.com/en/stable/templates/",
+        "1 error, 0 warnings",
+    ]
+
+
+def test_an_undefined_name_in_a_theme_suggests_the_page_s_own(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    templates = root / "themes" / "brand" / "templates"
+    templates.mkdir(parents=True)
+    (templates / "base.html").write_text(
+        '{% extends "default:base.html" %}\n{% block header %}\n{{ site_titel }}\n{% endblock %}\n'
+    )
+    (root / "cxsite.yaml").write_text((root / "cxsite.yaml").read_text() + "theme: brand\n")
+    code, _, err = run("--project", str(root), "build")
+    assert code == 1
+    assert "themes/brand/templates/base.html:3:1: error: `site_titel` is undefined (while " in err
+    assert "did you mean `site_title`?" in err
+    assert not (root / "output").exists()
 
 
 def test_build_output_option_and_escaping(make_project: ProjectFactory, tmp_path: Path) -> None:
@@ -213,6 +328,16 @@ def test_subprocess_check(make_project: ProjectFactory) -> None:
     assert result.returncode == 1
     assert "unknown persona `sole-trade`; did you mean `sole-trader`?" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_subprocess_check_from_a_sub_folder(make_project: ProjectFactory) -> None:
+    root = make_project()
+    path = root / "data" / "journeys.yaml"
+    path.write_text(path.read_text().replace("- sole-trader", "- sole-trade"))
+    result = subprocess_cxsite("check", cwd=root / "content" / "playbooks")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("data/journeys.yaml:")  # relative to the project root
+    assert "unknown persona `sole-trade`; did you mean `sole-trader`?" in result.stdout
 
 
 def test_subprocess_build(make_project: ProjectFactory, tmp_path: Path) -> None:

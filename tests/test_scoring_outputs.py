@@ -146,6 +146,106 @@ def test_scores_command_filters_and_formats(tmp_path: Path) -> None:
     assert "support-call" in result.output and "low sample" in result.output
 
 
+def scores_cli(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--project", str(root), "scores", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_scores_status_filter_keeps_exactly_the_rows_of_that_status(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    code, everything, _ = scores_cli(root, "--period", "all", "--format", "csv")
+    assert code == 0
+    header, *rows = everything.splitlines()
+    statuses = {row.split(",")[6] for row in rows}
+    assert len(statuses) >= 2  # the filter has something to leave out
+    for status in ("red", "amber", "green"):
+        code, out, _ = scores_cli(root, "--period", "all", "--format", "csv", "--status", status)
+        assert code == 0
+        assert out.splitlines() == [header, *(r for r in rows if r.split(",")[6] == status)]
+
+
+def test_scores_wide_csv_adds_columns_after_today_s(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    args = ("--period", "all", "--format", "csv", "--level", "touchpoint")
+    narrow = scores_cli(root, *args)[1].splitlines()
+    code, out, _ = scores_cli(root, *args, "--wide")
+    assert code == 0
+    wide = list(csv.reader(io.StringIO(out)))
+    assert wide[0] == [
+        *["level", "id", "dimension", "period", "score", "n", "status", "low_sample"],
+        *["ci_low", "ci_high", "change_1", "compared_with", "status_reason"],
+    ]
+    assert [",".join(row[:8]) for row in wide] == narrow  # today's columns, unchanged
+    by_key = {(r[1], r[2], r[3]): dict(zip(wide[0], r, strict=True)) for r in wide[1:]}
+    first, second = (
+        by_key[("bill-statement", "trust", "2025-01")],
+        by_key[("bill-statement", "trust", "2025-02")],
+    )
+    assert (first["change_1"], first["compared_with"]) == ("", "")
+    change = float(second["score"]) - float(first["score"])
+    assert abs(float(second["change_1"]) - change) <= 0.011
+    assert second["compared_with"] == "2025-01"
+    assert float(second["ci_low"]) < float(second["score"]) < float(second["ci_high"])
+    # bill-statement expects 80 on trust (conftest): the reason names it.
+    assert "expectation 80 (set on this touchpoint)" in second["status_reason"]
+    service = by_key[("app-login", "service", "2025-02")]
+    assert service["status_reason"].endswith(
+        {"green": "at or above the green threshold 75", "amber": "below the green threshold 75",
+         "red": "below the amber threshold 60"}[service["status"]]
+    )  # fmt: skip
+
+
+def test_scores_table_shows_names_beside_ids(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    code, out, _ = scores_cli(root, "--id", "support-call", "--dimension", "all")
+    assert code == 0
+    row = next(line for line in out.splitlines() if "support-call" in line)
+    assert "Support call" in row
+    code, out, _ = scores_cli(root, "--id", "support-call", "--dimension", "all", "--wide")
+    assert "threshold" in out or "expectation" in out
+
+
+RUNS = "data runs from 2025-01 to 2025-02"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("--id", "bill-statment"),
+            "--id: error: unknown id `bill-statment`; did you mean `bill-statement`?",
+        ),
+        (
+            ("--dimension", "servce"),
+            "--dimension: error: unknown dimension `servce`; did you mean `service`?",
+        ),
+        (
+            ("--dimension", "speed"),
+            "--dimension: error: unknown dimension `speed`; "
+            "dimensions: all, quality, response_time, service, trust, value",
+        ),
+        (
+            ("--period", "2025-13"),
+            f"--period: error: `2025-13` is not a month (YYYY-MM), `latest` or `all`; {RUNS}",
+        ),
+        (("--period", "2024-12"), f"--period: error: no scores for 2024-12; {RUNS}"),
+        (
+            ("--level", "journey", "--id", "support-call"),
+            "--id: error: `support-call` is a touchpoint, not a journey; "
+            "leave out --level, or use --level touchpoint",
+        ),
+    ],
+)
+def test_scores_unknown_filter_is_a_usage_error_with_the_closest(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    root = small_project(tmp_path)
+    code, out, err = scores_cli(root, *args, "--format", "csv")
+    assert (code, out) == (2, "")
+    assert err.splitlines() == [message, "1 error, 0 warnings"]
+
+
 def test_scores_command_subprocess_and_errors(tmp_path: Path) -> None:
     root = small_project(tmp_path)
     ok = subprocess.run(

@@ -103,6 +103,70 @@ def test_new_refuses_unknown_ids_and_existing_files(tmp_path: Path) -> None:
     assert code == 2 and "already exists" in err
 
 
+def test_new_suggests_the_id_a_word_is_part_of(tmp_path: Path) -> None:
+    root = tmp_path / "cx"
+    cli("init", str(root))
+    code, out, err = cli("--project", str(root), "new", "playbook", "X", "--touchpoint", "chat")
+    assert (code, out) == (2, "")
+    assert err == "cxsite new: unknown touchpoint `chat`; did you mean `support-chat`?\n"
+    code, _, err = cli("--project", str(root), "new", "touchpoint", "Y", "--owner", "service")
+    assert code == 2
+    assert err == "cxsite new: unknown department `service`; did you mean `customer-service`?\n"
+    assert not (root / "content" / "playbooks" / "x.md").exists()
+    assert not (root / "data" / "touchpoints" / "y.yaml").exists()
+
+
+def test_placeholder_text_left_from_new_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    root = tmp_path / "cx"
+    cli("init", str(root))
+    cli("--project", str(root), "new", "playbook", "Chat queue overflow", "--touchpoint", "app")
+    path = root / "content" / "playbooks" / "chat-queue-overflow.md"
+    lines = path.read_text().splitlines()
+    why = lines.index("Why this playbook exists, in one paragraph.") + 1
+    code, out, _ = cli("--project", str(root), "check")
+    assert code == 0
+    assert out.splitlines() == [
+        f"content/playbooks/chat-queue-overflow.md:{why}:1: warning: placeholder text from "
+        "`cxsite new` is still here: `Why this playbook exists, in one paragraph.`; "
+        "replace it, and any other placeholder line, with the playbook's own words",
+        "0 errors, 1 warning",
+    ]
+    # The paragraph written, the steps still placeholders: the warning moves to the steps.
+    path.write_text(path.read_text().replace(lines[why - 1], "The queue overflows at lunch."))
+    code, out, _ = cli("--project", str(root), "check")
+    step = lines.index("1. **Owner**: first step, within a day.") + 1
+    assert (
+        f"chat-queue-overflow.md:{step}:1: warning: placeholder text from `cxsite new` is " in out
+    )
+    text = path.read_text()
+    for placeholder in (
+        "1. **Owner**: first step, within a day.",
+        "2. **Supporting team**: next step.",
+    ):
+        text = text.replace(placeholder, "1. **Digital**: add a chat agent.")
+    path.write_text(text)
+    assert cli("--project", str(root), "check", "--strict")[:2] == (0, "no problems found\n")
+
+
+def test_a_draft_playbook_shows_a_draft_banner_and_is_labelled_draft(tmp_path: Path) -> None:
+    root = tmp_path / "cx"
+    cli("init", str(root))
+    cli("--project", str(root), "new", "playbook", "Chat queue overflow", "--touchpoint", "app")
+    assert cli("--project", str(root), "build")[0] == 0
+    page = (root / "output" / "playbooks" / "chat-queue-overflow.html").read_text()
+    assert '<p class="draft-banner" role="note"><strong>Draft</strong>: ' in page
+    index = (root / "output" / "playbooks" / "index.html").read_text()
+    row = next(line for line in index.splitlines() if "chat-queue-overflow.html" in line)
+    assert "<td>draft</td>" in row
+    active = (root / "output" / "playbooks" / "slow-support.html").read_text()
+    assert "draft-banner" not in active
+    path = root / "content" / "playbooks" / "chat-queue-overflow.md"
+    path.write_text(path.read_text().replace("status: draft", "status: active"))
+    assert cli("--project", str(root), "build")[0] == 0
+    page = (root / "output" / "playbooks" / "chat-queue-overflow.html").read_text()
+    assert "draft-banner" not in page
+
+
 def test_new_appends_to_a_list_file(tmp_path: Path) -> None:
     root = tmp_path / "cx"
     cli("init", str(root))

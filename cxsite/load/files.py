@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cxsite.errors import LocatedError
 
+CONFIG_FILE = "cxsite.yaml"
 MAX_TEXT_BYTES = 5 * 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
 BOM = "\ufeff"
@@ -27,6 +28,16 @@ class KindFiles:
     kind: str
     files: tuple[Path, ...]
     one_per_item: bool
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder holding cxsite.yaml: `start` or one above it, as git finds its
+    repository; `start` itself when there is none (the command then says so)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return start
 
 
 def relative(path: Path, root: Path) -> str:

@@ -59,7 +59,8 @@ def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
                 0,
                 0,
                 f"no {CONFIG_FILE} in {root}",
-                "run the command inside a cxsite project or pass --project DIR",
+                "run the command inside a cxsite project (or any folder in one) "
+                "or pass --project DIR",
                 category="config",
             )
         )

@@ -42,7 +42,9 @@ def add_status_and_gaps(table: pd.DataFrame, project: Project, settings: Scoring
     return table
 
 
-def _shift_period(periods: pd.Series, months: int) -> pd.Series:
+def shift_period(periods: pd.Series, months: int) -> pd.Series:
+    """Each `YYYY-MM` period, `months` calendar months earlier: what change_1 and change_3
+    compare with."""
     year = periods.str.slice(0, 4).astype(int)
     month = periods.str.slice(5, 7).astype(int)
     index = year * 12 + (month - 1) - months
@@ -59,7 +61,7 @@ def add_changes(table: pd.DataFrame) -> pd.DataFrame:
         earlier = history.rename(
             columns={"score": "earlier_score", "se": "earlier_se", "period": "earlier_period"}
         )
-        keyed = table.assign(earlier_period=_shift_period(table["period"], months))
+        keyed = table.assign(earlier_period=shift_period(table["period"], months))
         merged = keyed.merge(earlier, on=[*SERIES_KEYS, "earlier_period"], how="left")
         delta = merged["score"] - merged["earlier_score"]
         noise = Z95 * np.sqrt(merged["se"] ** 2 + merged["earlier_se"] ** 2)
