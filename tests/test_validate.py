@@ -306,8 +306,8 @@ def test_front_matter_yaml_error_has_the_file_line(make_project: ProjectFactory)
     path = playbook_with(root, "status: active", "status: [active")
     error = only(root)
     assert error.path == "content/playbooks/billing-trust.md"
-    assert error.line >= position_of(path, "status:")[0]
-    assert error.message.startswith("YAML syntax error")
+    assert (error.line, error.col) == position_of(path, "[active")  # where the list opens
+    assert error.message == "the `[` that starts this list is never closed with `]`"
 
 
 def test_playbook_without_front_matter(make_project: ProjectFactory) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from cxsite.errors import LocatedError
+from cxsite.load.yaml_errors import syntax_error
 
 try:  # libyaml is much faster; the pure-Python loader gives the same nodes and marks
     from yaml import CSafeLoader as _Loader
@@ -106,7 +107,7 @@ def _parse_yaml(
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, text, path, line_offset)]
+        return None, [syntax_error(exc, text, path, line_offset)]
     except yaml.YAMLError as exc:
         return None, [LocatedError(path, 1 + line_offset, 1, f"YAML error: {exc}")]
     except RecursionError:
@@ -121,28 +122,6 @@ def _parse_yaml(
     if builder.errors:
         return None, builder.errors
     return YamlDocument(value, source), []
-
-
-def _syntax_error(
-    exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int
-) -> LocatedError:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
-    problem = exc.problem or "invalid YAML"
-    hint = ""
-    lines = text.split("\n")
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-        hint = "YAML does not allow tabs for indentation; indent with spaces"
-    context = ""
-    if exc.context:
-        opened = exc.context_mark
-        where = ""
-        if opened is not None and mark is not None and opened.line != mark.line:
-            where = (
-                f" that starts at line {opened.line + 1 + line_offset}, column {opened.column + 1}"
-            )
-        context = f" ({exc.context}{where})"
-    return LocatedError(path, line, col, f"YAML syntax error: {problem}{context}", hint)
 
 
 class _ValueBuilder:
