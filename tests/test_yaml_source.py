@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cxsite.load.yaml_source import MAX_DEPTH, Position, parse_yaml
+from cxsite.load.yaml_source import MAX_DEPTH, Position, ids_written, parse_yaml
 
 
 def test_positions_are_one_based_for_values_and_keys() -> None:
@@ -105,6 +105,11 @@ def test_a_list_item_among_keys_and_a_key_among_list_items() -> None:
         "the list, line `owner:` up with `supporting:` on line 2; to add it to the list, "
         "start it with `- `"
     )
+
+
+def test_ids_written_in_a_file_that_does_not_parse_are_found() -> None:
+    text = '- id: pay-a-bill\n  stages:\n  - id: receive\n- {id: "renew", name: "x\n'
+    assert ids_written(text) == {"pay-a-bill", "renew"}  # not the stage `receive`
 
 
 def test_keys_keep_their_raw_text() -> None:

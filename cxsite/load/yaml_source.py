@@ -8,6 +8,7 @@ value can be traced back to the place a writer typed it.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -164,7 +165,14 @@ class _ValueBuilder:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
-            self.fail(node, f"cannot read value `{node.value}`: {exc}")
+            if node.tag.endswith(":timestamp"):  # 2027-02-30
+                self.fail(
+                    node,
+                    f"`{node.value}` is not a day of the calendar ({exc})",
+                    "check the month and the day: dates are written YYYY-MM-DD",
+                )
+            else:
+                self.fail(node, f"cannot read value `{node.value}`: {exc}")
             return None
         if not isinstance(value, str):
             self.source.raw[path] = str(node.value)
@@ -194,3 +202,21 @@ class _ValueBuilder:
             self.source.keys[key_path] = self.position(key_node)
             result[key] = self.build(value_node, key_path, depth + 1)
         return result
+
+
+# `id: billing`, `- id: "billing"` or `{id: billing, ...}`: how a definition names itself.
+_ID_WRITTEN = re.compile(r"""(?:^|(?<=[\s{,]))id\s*:\s+["']?([^\s"',{}\[\]#]+)""")
+
+
+def ids_written(text: str) -> frozenset[str]:
+    """The ids a YAML text that cannot be parsed seems to define: the values of its `id:`
+    keys written furthest left (so a journey's stage ids are not taken for journey ids)."""
+    found = [
+        (match.start(), match.group(1))
+        for line in text.split("\n")
+        for match in _ID_WRITTEN.finditer(line)
+    ]
+    if not found:
+        return frozenset()
+    left = min(col for col, _ in found)
+    return frozenset(value for col, value in found if col <= left + 1)
