@@ -64,8 +64,7 @@ def read_project(root: Path, today: dt.date | None = None, memo: Memo | None = N
     validation = validate_sources(raw, today, memo)
     diagnostics.extend(validation.errors)
     project = validation.project if not diagnostics.errors else None
-    checkable = project or validation.checkable
-    return Reading(project, checkable, diagnostics)
+    return Reading(project, project or validation.checkable, diagnostics)
 
 
 def load_project(

@@ -106,7 +106,8 @@ class Validation:
     errors: list[LocatedError]
     # The definitions that are valid, with stand-ins for ids whose definitions have errors
     # (so rows naming them are not reported as unknown), and only the measurement sources
-    # with no errors of their own. None when cxsite.yaml cannot be read at all.
+    # with no errors of their own: what measurement files are checked against when the
+    # project has errors (here or in reading). None when cxsite.yaml cannot be read at all.
     checkable: Project | None = None
 
 
@@ -163,28 +164,30 @@ def validate_sources(
         touchpoints={k: v.item for k, v in touchpoints.items()},
         journeys={k: v.item for k, v in journeys.items()},
     )
+    # Read errors (a file that does not parse) are not among `errors`: build what the
+    # measurement files are checked against whether or not this validation found errors.
+    stand_ins = (declared["touchpoints"] - touchpoints.keys()) | flawed["touchpoints"]
+    checkable = replace(
+        valid,
+        config=config.model_copy(
+            update={
+                "measurements": tuple(
+                    source
+                    for index, source in enumerate(config.measurements)
+                    if index not in unchecked_sources
+                )
+            }
+        ),
+        personas={
+            **{p: Persona.model_construct(id=p, name=p) for p in declared["personas"]},
+            **valid.personas,
+        },
+        touchpoints={
+            **valid.touchpoints,
+            **{t: _stand_in(t, config.dimensions) for t in stand_ins},
+        },
+    )
     if any(error.severity == "error" for error in errors):
-        stand_ins = (declared["touchpoints"] - touchpoints.keys()) | flawed["touchpoints"]
-        checkable = replace(
-            valid,
-            config=config.model_copy(
-                update={
-                    "measurements": tuple(
-                        source
-                        for index, source in enumerate(config.measurements)
-                        if index not in unchecked_sources
-                    )
-                }
-            ),
-            personas={
-                **{p: Persona.model_construct(id=p, name=p) for p in declared["personas"]},
-                **valid.personas,
-            },
-            touchpoints={
-                **valid.touchpoints,
-                **{t: _stand_in(t, config.dimensions) for t in stand_ins},
-            },
-        )
         return Validation(None, errors, checkable)
     project = replace(
         valid,
@@ -194,7 +197,7 @@ def validate_sources(
         },
         pages=pages,
     )
-    return Validation(project, errors, project)
+    return Validation(project, errors, checkable)
 
 
 def _unread_measurements_note(

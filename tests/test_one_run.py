@@ -134,3 +134,22 @@ def test_a_measurement_source_with_errors_is_skipped_with_a_note(tmp_path: Path)
         "no errors"
     ) in found
     assert not any(line.startswith("data/measurements/") for line in found)
+
+
+def test_rows_naming_a_touchpoint_whose_file_alone_fails_are_not_unknown(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "project", "folder")
+    (root / "cxsite.yaml").write_text(CONFIG)
+    (root / "data" / "measurements").mkdir()
+    (root / "data" / "measurements" / "r.csv").write_text(
+        "touchpoint,dimension,period,value\napp-login,trust,2025-01,4\napp-logn,trust,2025-01,x\n"
+    )
+    replace_in(root / "data" / "touchpoints" / "app-login.yaml", "owner: ", "owner:")
+    found = [item.format() for item in check(root, TODAY).sorted()]
+    assert found == [
+        "data/measurements/r.csv:3:1: error: unknown touchpoint id",
+        "data/measurements/r.csv:3:4: error: not a number",
+        "data/touchpoints/app-login.yaml:5:6: error: `owner:customer-service` needs a space "
+        "after the `:`; write `owner: customer-service`",
+        "data/touchpoints/app-login.yaml:5:6: note: references to touchpoint `app-login` are "
+        "not checked until this file parses",
+    ]
