@@ -84,7 +84,7 @@ def test_hostile_project(make_project: ProjectFactory, tmp_path: Path) -> None:
     # (its path is outside the project): it is never read.
     measurement_lines = [line for line in lines if line.startswith("data/measurements/")]
     assert measurement_lines == [
-        "data/measurements/wide.csv:1:1: error: the file is UTF-16 (Excel's \"Unicode Text\"); "
+        'data/measurements/wide.csv:1:1: error: the file is UTF-16 (Excel\'s "Unicode Text"); '
         'save it as "CSV UTF-8" (Excel) or UTF-8 (other tools)'
     ]
     assert not any("passwd:" in line for line in lines)
