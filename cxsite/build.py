@@ -17,7 +17,7 @@ from cxsite.cache import CACHE_DIR, RECENT, Memo, NoMemo, SqliteMemo, digest
 from cxsite.errors import Diagnostics, LocatedError
 from cxsite.load.measurements import file_hash, measurement_partials
 from cxsite.outcome import BuildResult
-from cxsite.project import Project, definitions_digest, load_project
+from cxsite.project import Project, definitions_digest, read_project
 from cxsite.quick import BuildState, quick_rebuild, remember
 from cxsite.render import Progress, RenderedPage, render_site
 from cxsite.scoring.engine import Scores, score_project
@@ -58,8 +58,13 @@ class Analysis:
 def analyse(
     root: Path, today: dt.date | None = None, memo: Memo | None = None, *, score: bool = True
 ) -> Analysis:
-    """Load and validate the project, aggregate its measurements and (with `score`) score it."""
-    project, diagnostics = load_project(root, today, memo)
+    """Load and validate the project, aggregate its measurements and (with `score`) score it.
+
+    With errors in the definitions, the measurement files are still checked, against the
+    definitions that are valid (`Reading.checkable`): one run reports every problem.
+    """
+    reading = read_project(root, today, memo)
+    project, diagnostics = reading.checkable, reading.diagnostics
     if project is None:
         return Analysis(None, None, diagnostics)
     if memo is None:
@@ -72,6 +77,8 @@ def analyse(
             "partials", inputs, memo, lambda traced: measurement_partials(project, traced, today)
         )
     diagnostics.extend(problems)
+    if reading.project is None:
+        return Analysis(None, None, diagnostics)
     if diagnostics.errors or not score:
         return Analysis(project, None, diagnostics)
     if memo is None:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from cxsite.render import Progress
     from cxsite.scaffold import NewFile
 
-_COLOURS = {"error": "red", "warning": "yellow"}
+_COLOURS = {"error": "red", "warning": "yellow", "note": "cyan"}
 
 
 @dataclass(frozen=True)

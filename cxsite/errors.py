@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from enum import IntEnum
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# A note explains what an error keeps from being checked; it never changes the exit code.
+Severity = Literal["error", "warning", "note"]
 Category = Literal["content", "config"]
 
 
@@ -136,7 +137,8 @@ def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str:
     options = sorted(set(candidates))
     word = str(word)
     folded = fold(word)
-    by_fold = {fold(option): option for option in options}
+    # Where a look-alike spelling and a plain one fold alike, suggest the plain one.
+    by_fold = {fold(option): option for option in sorted(options, key=str.isascii)}
     match = by_fold.get(folded)
     if match is None:
         close = difflib.get_close_matches(folded, sorted(by_fold), n=1, cutoff=0.6)
@@ -147,12 +149,14 @@ def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str:
     if match is None:
         return ""
     hint = f"did you mean `{match}`?"
-    alikes = look_alikes(word)
-    if alikes:
-        letters = ", ".join(
-            f"`{char}` ({unicodedata.name(char, f'U+{ord(char):04X}').lower()}) only looks like "
-            f"`{latin}`"
-            for char, latin in alikes
-        )
-        hint += f" {letters}"
-    return hint
+    alikes = look_alike_note(word)
+    return f"{hint} {alikes}" if alikes else hint
+
+
+def look_alike_note(word: str) -> str:
+    """`і` (cyrillic small letter ...) only looks like `i`, for each look-alike in `word`."""
+    return ", ".join(
+        f"`{char}` ({unicodedata.name(char, f'U+{ord(char):04X}').lower()}) only looks like "
+        f"`{latin}`"
+        for char, latin in look_alikes(word)
+    )

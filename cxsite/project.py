@@ -40,10 +40,19 @@ def definitions_digest(project: Project) -> str:
     )  # fmt: skip
 
 
-def load_project(
-    root: Path, today: dt.date | None = None, memo: Memo | None = None
-) -> tuple[Project | None, Diagnostics]:
-    """Read and validate a project; the project is None when any error was found."""
+@dataclass(frozen=True)
+class Reading:
+    """A project read and validated: the project itself (None when any error was found),
+    what its measurement files can still be checked against (see validate.Validation),
+    and every problem found."""
+
+    project: Project | None
+    checkable: Project | None
+    diagnostics: Diagnostics
+
+
+def read_project(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> Reading:
+    """Read and validate a project, keeping its valid parts for checking measurements."""
     from cxsite.load.sources import read_sources
     from cxsite.validate import validate_sources
 
@@ -51,7 +60,16 @@ def load_project(
     raw, read_errors = read_sources(root.resolve())
     diagnostics.extend(read_errors)
     if not raw.has_config:
-        return None, diagnostics
-    project, errors = validate_sources(raw, today, memo)
-    diagnostics.extend(errors)
-    return (project if not diagnostics.errors else None), diagnostics
+        return Reading(None, None, diagnostics)
+    validation = validate_sources(raw, today, memo)
+    diagnostics.extend(validation.errors)
+    project = validation.project if not diagnostics.errors else None
+    return Reading(project, project or validation.checkable, diagnostics)
+
+
+def load_project(
+    root: Path, today: dt.date | None = None, memo: Memo | None = None
+) -> tuple[Project | None, Diagnostics]:
+    """Read and validate a project; the project is None when any error was found."""
+    reading = read_project(root, today, memo)
+    return reading.project, reading.diagnostics

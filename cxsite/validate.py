@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as FsPath
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlparse
@@ -20,7 +20,7 @@ from cxsite.cache import Memo, NoMemo
 from cxsite.config import Config, MeasurementSource
 from cxsite.directives import Vocabulary as DirectiveVocabulary
 from cxsite.directives import located_problems
-from cxsite.errors import Category, LocatedError, did_you_mean
+from cxsite.errors import Category, LocatedError, did_you_mean, fold
 from cxsite.load.sources import RawMarkdown, RawSources
 from cxsite.load.yaml_source import Path, SourceMap, YamlDocument
 from cxsite.markdown import find_directives_cached
@@ -35,10 +35,11 @@ from cxsite.model import (
     Persona,
     Playbook,
     PlaybookMeta,
+    Target,
     Touchpoint,
 )
 from cxsite.project import Project
-from cxsite.pydantic_errors import located_model_errors, slugify
+from cxsite.pydantic_errors import KnownIds, located_model_errors, slugify
 from cxsite.workers import default_workers, run_jobs
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -69,7 +70,11 @@ class Located(Generic[ModelT]):
 
 
 def validate_model(
-    model: type[ModelT], value: Any, origin: Origin, category: Category = "content"
+    model: type[ModelT],
+    value: Any,
+    origin: Origin,
+    category: Category = "content",
+    known: KnownIds | None = None,
 ) -> tuple[ModelT | None, list[LocatedError]]:
     """Validate one raw mapping against `model`, locating every error in the source.
 
@@ -83,7 +88,7 @@ def validate_model(
     try:
         return model.model_validate(value), []
     except ValidationError as exc:
-        errors = located_model_errors(exc, model, origin.source, origin.prefix, category)
+        errors = located_model_errors(exc, model, origin.source, origin.prefix, category, known)
         bad_fields = {error["loc"][0] for error in exc.errors() if error["loc"]}
         try:
             partial = model.model_validate({k: v for k, v in value.items() if k not in bad_fields})
@@ -92,21 +97,43 @@ def validate_model(
         return partial, errors
 
 
+@dataclass(frozen=True)
+class Validation:
+    """What validation found: the project (None when any error was found), every problem,
+    and what the measurement files can still be checked against."""
+
+    project: Project | None
+    errors: list[LocatedError]
+    # The definitions that are valid, with stand-ins for ids whose definitions have errors
+    # (so rows naming them are not reported as unknown), and only the measurement sources
+    # with no errors of their own: what measurement files are checked against when the
+    # project has errors (here or in reading). None when cxsite.yaml cannot be read at all.
+    checkable: Project | None = None
+
+
 def validate_sources(
     raw: RawSources, today: dt.date | None = None, memo: Memo | None = None
-) -> tuple[Project | None, list[LocatedError]]:
+) -> Validation:
     """Validate everything read; the project is None when any error was found."""
     errors: list[LocatedError] = []
     config, config_origin, dimensions = _validate_config(raw.config, errors)
+    errors.extend(_unread_measurements_note(raw.config, config))
+    known = _ids_written(raw, dimensions)
     items: dict[str, dict[str, Located[Any]]] = {}
     declared: dict[str, set[str]] = {}
+    flawed: dict[str, set[str]] = {}
     for kind in KINDS:
-        items[kind], declared[kind] = _validate_kind(kind, raw.kinds.get(kind, []), errors)
+        items[kind], declared[kind], flawed[kind] = _validate_kind(
+            kind, raw.kinds.get(kind, []), errors, known
+        )
+        for broken in raw.broken.get(kind, []):
+            declared[kind].update(broken.ids)
+    errors.extend(_broken_file_notes(raw))
     departments: dict[str, Located[Department]] = items["departments"]
     personas: dict[str, Located[Persona]] = items["personas"]
     touchpoints: dict[str, Located[Touchpoint]] = items["touchpoints"]
     journeys: dict[str, Located[Journey]] = items["journeys"]
-    playbooks = _validate_playbooks(raw.playbooks, errors)
+    playbooks = _validate_playbooks(raw.playbooks, errors, known)
     pages = _validate_pages(raw.pages, errors)
 
     refs = _References(declared, raw.incomplete, touchpoints, dimensions)
@@ -120,13 +147,15 @@ def validate_sources(
     errors.extend(_check_touchpoints_in_journeys(touchpoints, journeys))
     for playbook in playbooks.values():
         errors.extend(_check_playbook(playbook, refs, today or dt.date.today()))
+    unchecked_sources: set[int] = set()
     if config is not None and config_origin is not None:
-        errors.extend(_check_config(config, config_origin, refs, raw.root))
-    errors.extend(_check_directives(raw, declared, journeys, dimensions, memo or NoMemo()))
+        config_errors, unchecked_sources = _check_config(config, config_origin, refs, raw.root)
+        errors.extend(config_errors)
+    errors.extend(_check_directives(raw, declared, dimensions, memo or NoMemo()))
 
-    if any(error.severity == "error" for error in errors) or config is None:
-        return None, errors
-    project = Project(
+    if config is None:
+        return Validation(None, errors, None)
+    valid = Project(
         root=raw.root,
         config=config,
         dimensions={d.id: d for d in config.dimensions},
@@ -134,13 +163,110 @@ def validate_sources(
         personas={k: v.item for k, v in personas.items()},
         touchpoints={k: v.item for k, v in touchpoints.items()},
         journeys={k: v.item for k, v in journeys.items()},
+    )
+    # Read errors (a file that does not parse) are not among `errors`: build what the
+    # measurement files are checked against whether or not this validation found errors.
+    stand_ins = (declared["touchpoints"] - touchpoints.keys()) | flawed["touchpoints"]
+    checkable = replace(
+        valid,
+        config=config.model_copy(
+            update={
+                "measurements": tuple(
+                    source
+                    for index, source in enumerate(config.measurements)
+                    if index not in unchecked_sources
+                )
+            }
+        ),
+        personas={
+            **{p: Persona.model_construct(id=p, name=p) for p in declared["personas"]},
+            **valid.personas,
+        },
+        touchpoints={
+            **valid.touchpoints,
+            **{t: _stand_in(t, config.dimensions) for t in stand_ins},
+        },
+    )
+    if any(error.severity == "error" for error in errors):
+        return Validation(None, errors, checkable)
+    project = replace(
+        valid,
         playbooks={
             k: Playbook(k, v.origin.source.path, v.item, body, line)
             for k, (v, body, line) in playbooks.items()
         },
         pages=pages,
     )
-    return project, errors
+    return Validation(project, errors, checkable)
+
+
+def _unread_measurements_note(
+    doc: YamlDocument | None, config: Config | None
+) -> list[LocatedError]:
+    """A note when errors in cxsite.yaml keep every measurement file from being read."""
+    written = doc.value.get("measurements") if doc and isinstance(doc.value, dict) else None
+    if doc is None or not written or (config is not None and config.measurements):
+        return []
+    broken = "`measurements`" if config is not None else "cxsite.yaml"
+    message = f"the measurement files are not checked until {broken} has no errors"
+    return [doc.source.error(("measurements",), message, severity="note", category="config")]
+
+
+def _spellings(written: str) -> tuple[str, ...]:
+    """An id as written, and the ids it was meant to be: `App Login` and `customer-servіce`
+    (Cyrillic `і`) still declare `app-login` and `customer-service`."""
+    return written, slugify(written), slugify(fold(written))
+
+
+def _ids_written(raw: RawSources, dimensions: Mapping[str, Dimension] | None) -> KnownIds:
+    """The ids of every kind as written, valid or not, by the singular name references use;
+    a kind whose ids cannot all be told is left out (its references are not checked)."""
+    known: dict[str, set[str]] = {}
+    for kind in KINDS:
+        if kind in raw.incomplete:
+            continue
+        ids = known.setdefault(kind.removesuffix("s"), set())
+        for doc in raw.kinds.get(kind, []):
+            for item in doc.value if isinstance(doc.value, list) else [doc.value]:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    ids.update(_spellings(item["id"]))
+        for broken in raw.broken.get(kind, []):
+            ids.update(broken.ids)
+    if dimensions is not None:
+        known["dimension"] = set(dimensions)
+    return known
+
+
+def _stand_in(touchpoint_id: str, dimensions: Iterable[Dimension]) -> Touchpoint:
+    """A touchpoint whose definition has errors, for checking measurement files only: its
+    rows are not unknown, and as its targets are unknown, any duration has one."""
+    targets = {d.id: Target(target=0, unit="s") for d in dimensions}
+    return Touchpoint.model_construct(
+        id=touchpoint_id, name=touchpoint_id, channel="other", mode="online", owner="",
+        targets=targets,
+    )  # fmt: skip
+
+
+def _broken_file_notes(raw: RawSources) -> list[LocatedError]:
+    """One note per file that does not parse, saying which references go unchecked."""
+    notes = []
+    for kind, files in raw.broken.items():
+        for broken in files:
+            if kind == "config":
+                what = "references to dimensions, and the measurement files,"
+            elif broken.ids and kind not in raw.incomplete:
+                noun = kind.removesuffix("s")
+                named = ", ".join(f"`{i}`" for i in sorted(broken.ids))
+                what = f"references to {noun if len(broken.ids) == 1 else kind} {named}"
+                if kind == "journeys":
+                    what += " and to any stage"
+            else:
+                what = f"references to {kind}"
+            message = f"{what} are not checked until this file {broken.until}"
+            notes.append(
+                LocatedError(broken.rel, broken.line, broken.col, message, severity="note")
+            )
+    return notes
 
 
 # --- cxsite.yaml -----------------------------------------------------------------------
@@ -215,8 +341,11 @@ def is_base_url(value: str) -> bool:
 
 def _check_config(
     config: Config, origin: Origin, refs: _References, root: FsPath
-) -> list[LocatedError]:
+) -> tuple[list[LocatedError], set[int]]:
+    """The errors of cxsite.yaml, and the measurement sources not to read (they have errors
+    of their own, each with a note where its file exists)."""
     errors: list[LocatedError] = []
+    unchecked: set[int] = set()
     if config.base_url is not None:
         if not is_base_url(config.base_url):
             errors.append(
@@ -240,8 +369,21 @@ def _check_config(
 
         errors.extend(theme_problems(root, config.theme))
     for index, source in enumerate(config.measurements):
-        errors.extend(_check_measurement(source, origin, ("measurements", index), refs, root))
-    return errors
+        at: Path = ("measurements", index)
+        source_errors = _check_measurement(source, origin, at, refs, root)
+        errors.extend(source_errors)
+        if source_errors:
+            unchecked.add(index)
+            resolved = (root / source.path).resolve()
+            if resolved.is_relative_to(root.resolve()) and resolved.is_file():
+                errors.append(
+                    origin.error(
+                        at,
+                        f"`{source.path}` is not checked until this source has no errors",
+                        severity="note",
+                    )
+                )
+    return errors, unchecked
 
 
 def _check_measurement(
@@ -309,9 +451,10 @@ def _check_measurement(
 
 
 def _validate_kind(
-    kind: str, docs: list[YamlDocument], errors: list[LocatedError]
-) -> tuple[dict[str, Located[Any]], set[str]]:
-    """Every valid item of one kind by id, and every id declared (valid item or not).
+    kind: str, docs: list[YamlDocument], errors: list[LocatedError], known: KnownIds
+) -> tuple[dict[str, Located[Any]], set[str], set[str]]:
+    """Every valid item of one kind by id, every id declared (valid item or not), and the
+    ids of items with errors (kept without their bad fields, or not at all).
 
     Duplicate ids are errors at the second occurrence. An invalid item's id still counts as
     declared, so that one mistake in it does not make every reference to it an error too.
@@ -319,6 +462,7 @@ def _validate_kind(
     model = KINDS[kind]
     result: dict[str, Located[Any]] = {}
     declared: set[str] = set()
+    flawed: set[str] = set()
     noun = kind.removesuffix("s")
     for doc in docs:
         entries = (
@@ -330,9 +474,11 @@ def _validate_kind(
             origin = Origin(doc.source, prefix)
             if isinstance(value, dict) and isinstance(value.get("id"), str):
                 # An id written wrongly (`App Login`) still declares the id it was meant to be.
-                declared.update((value["id"], slugify(value["id"])))
-            item, item_errors = validate_model(model, value, origin)
+                declared.update(_spellings(value["id"]))
+            item, item_errors = validate_model(model, value, origin, known=known)
             errors.extend(item_errors)
+            if item_errors and isinstance(value, dict) and isinstance(value.get("id"), str):
+                flawed.add(value["id"])
             if item is None:
                 continue
             item_id = item.id  # type: ignore[attr-defined]
@@ -348,7 +494,7 @@ def _validate_kind(
                 )
                 continue
             result[item_id] = Located(item, origin)
-    return result, declared
+    return result, declared, flawed
 
 
 class _References:
@@ -512,10 +658,12 @@ PlaybookEntry = tuple[Located[PlaybookMeta], str, int]
 
 
 def _validate_playbooks(
-    raw: list[RawMarkdown], errors: list[LocatedError]
+    raw: list[RawMarkdown], errors: list[LocatedError], known: KnownIds
 ) -> dict[str, PlaybookEntry]:
     result: dict[str, PlaybookEntry] = {}
     for markdown in raw:
+        if markdown.broken:
+            continue
         if markdown.front_matter is None:
             errors.append(
                 LocatedError(
@@ -540,7 +688,9 @@ def _validate_playbooks(
                 )
             )
             continue
-        meta, meta_errors = validate_model(PlaybookMeta, markdown.front_matter.value, origin)
+        meta, meta_errors = validate_model(
+            PlaybookMeta, markdown.front_matter.value, origin, known=known
+        )
         errors.extend(meta_errors)
         if meta is not None:
             result[markdown.id] = (Located(meta, origin), markdown.body, markdown.body_line)
@@ -587,16 +737,15 @@ def _check_playbook(entry: PlaybookEntry, refs: _References, today: dt.date) -> 
 def _check_directives(
     raw: RawSources,
     declared: Mapping[str, set[str]],
-    journeys: Mapping[str, Located[Journey]],
     dimensions: Mapping[str, Dimension] | None,
     memo: Memo,
 ) -> list[LocatedError]:
     """Every directive in every playbook and page: known name, arguments and ids."""
-    stages = {f"{j.item.id}/{s.id}" for j in journeys.values() for s in j.item.stages}
-    known = {**declared, "stages": stages}
+    known = {**declared, "stages": _stages_written(raw)}
 
     def ids(kind: str) -> frozenset[str] | None:
-        incomplete = kind in raw.incomplete or (kind == "stages" and "journeys" in raw.incomplete)
+        journeys_unknown = "journeys" in raw.incomplete or "journeys" in raw.broken
+        incomplete = kind in raw.incomplete or (kind == "stages" and journeys_unknown)
         return None if incomplete else frozenset(known[kind])
 
     vocabulary = DirectiveVocabulary(
@@ -617,9 +766,25 @@ def _check_directives(
     return errors
 
 
+def _stages_written(raw: RawSources) -> set[str]:
+    """`journey/stage` for every stage written in a journey, valid or not: a mistake in a
+    journey must not make every directive naming one of its stages an error too."""
+    stages = set()
+    for doc in raw.kinds.get("journeys", []):
+        for journey in doc.value if isinstance(doc.value, list) else [doc.value]:
+            if not isinstance(journey, dict) or not isinstance(journey.get("stages"), list):
+                continue
+            for stage in journey["stages"]:
+                if isinstance(stage, dict):
+                    stages.add(f"{journey.get('id')}/{stage.get('id')}")
+    return stages
+
+
 def _validate_pages(raw: list[RawMarkdown], errors: list[LocatedError]) -> dict[str, Page]:
     pages: dict[str, Page] = {}
     for markdown in raw:
+        if markdown.broken:
+            continue
         title: str | None = None
         if markdown.front_matter is not None:
             meta, meta_errors = validate_model(

@@ -166,7 +166,7 @@ def test_build_failure_keeps_previous_output(make_project: ProjectFactory) -> No
     (root / "data" / "departments.yaml").write_text("- id: [broken\n")
     code, _, err = run("--project", str(root), "build")
     assert code == 1
-    assert "data/departments.yaml:2:1: error: YAML syntax error" in err
+    assert "data/departments.yaml:1:7: error: the `[` that starts this list is never closed" in err
     assert "previous site was left as it was" in err
     assert (root / "output" / "index.html").read_bytes() == before
 

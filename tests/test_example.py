@@ -51,13 +51,13 @@ def find(path: Path, needle: str, occurrence: int = 1) -> tuple[int, int]:
     return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
-def pure_python_yaml_error_position(path: Path) -> tuple[int, int]:
-    """Where PyYAML's pure-Python parser (a second method) puts the syntax error."""
+def pure_python_yaml_error_start(path: Path) -> tuple[int, int]:
+    """Where PyYAML's pure-Python parser (a second method) says the failing part started."""
     try:
         yaml.load(path.read_text(), Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        assert exc.problem_mark is not None
-        return exc.problem_mark.line + 1, exc.problem_mark.column + 1
+        assert exc.context_mark is not None
+        return exc.context_mark.line + 1, exc.context_mark.column + 1
     raise AssertionError("no syntax error planted")
 
 
@@ -91,8 +91,12 @@ def test_planted_mistakes_are_all_reported_with_file_line_col(example_copy: Path
 
     roaming = data / "touchpoints" / "roaming.yaml"
     roaming.write_text(roaming.read_text() + "extra: [unclosed, list\n")
-    line, col = pure_python_yaml_error_position(roaming)
-    expected.append(f"data/touchpoints/roaming.yaml:{line}:{col}: error: YAML syntax error")
+    line, col = pure_python_yaml_error_start(roaming)  # the unclosed `[`, not the end
+    assert (line, col) == find(roaming, "[unclosed")
+    expected.append(
+        f"data/touchpoints/roaming.yaml:{line}:{col}: error: the `[` that starts this list is "
+        "never closed with `]`"
+    )
 
     playbook = example_copy / "content" / "playbooks" / "phone-wait-times.md"
     plant(playbook, "trigger: {status: red}", "trigger: {status: red, below: 50}")

@@ -117,7 +117,8 @@ def test_serve_rebuilds_reloads_shows_errors_and_recovers(
     departments.write_text(good + "- id: [broken\n")
     wait_until(lambda: fetch(base + "index.html")[0] == 500)
     status, page = fetch(base + "touchpoints/app.html")
-    assert status == 500 and "data/departments.yaml:" in page and "YAML syntax error" in page
+    assert status == 500 and "data/departments.yaml:" in page
+    assert "the `[` that starts this list is never closed" in page
     wait_until(lambda: events.reloads() >= 2)
 
     departments.write_text(good)

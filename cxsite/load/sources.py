@@ -16,7 +16,7 @@ from cxsite.load.files import (
     relative,
     split_front_matter,
 )
-from cxsite.load.yaml_source import Position, SourceMap, YamlDocument, parse_yaml
+from cxsite.load.yaml_source import Position, SourceMap, YamlDocument, ids_written, parse_yaml
 from cxsite.model import KINDS
 
 
@@ -29,6 +29,20 @@ class RawMarkdown:
     front_matter: YamlDocument | None
     body: str
     body_line: int
+    # The front matter is there but cannot be parsed: the body is still checked.
+    broken: bool = False
+
+
+@dataclass(frozen=True)
+class BrokenFile:
+    """A YAML file that could not be read or parsed: where its first error is, and the ids
+    it seems to define (empty when they cannot be told)."""
+
+    rel: str
+    line: int
+    col: int
+    ids: frozenset[str]
+    until: str  # what the file needs before its ids are known: "parses", "can be read"...
 
 
 @dataclass
@@ -41,9 +55,11 @@ class RawSources:
     playbooks: list[RawMarkdown] = field(default_factory=list)
     pages: list[RawMarkdown] = field(default_factory=list)
     has_config: bool = False
-    # Kinds with a file that could not be read: their ids are unknown, so references to
-    # them are not reported (that would bury the real error under false ones).
+    # Kinds with a file whose ids cannot be told: references to them are not reported
+    # (that would bury the real error under false ones).
     incomplete: set[str] = field(default_factory=set)
+    # Files that could not be read or parsed, by kind ("config" for cxsite.yaml).
+    broken: dict[str, list[BrokenFile]] = field(default_factory=dict)
 
 
 def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
@@ -66,13 +82,23 @@ def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
         )
         return raw, errors
     raw.has_config = True
-    raw.config = _read_yaml_file(config_path, root, errors, category="config")
+    raw.config, broken_config = _read_yaml_file(config_path, root, errors, category="config")
+    if broken_config is not None:
+        raw.broken["config"] = [broken_config]
     for kind in KINDS:
         kind_files, kind_errors = find_kind_files(root, kind)
         errors.extend(kind_errors)
-        docs = [_read_yaml_file(path, root, errors) for path in kind_files.files]
-        raw.kinds[kind] = [doc for doc in docs if doc is not None]
-        if kind_errors or None in docs:
+        docs = []
+        for path in kind_files.files:
+            doc, broken = _read_yaml_file(path, root, errors, one_per_item=kind_files.one_per_item)
+            if doc is not None:
+                docs.append(doc)
+            elif broken is not None:
+                raw.broken.setdefault(kind, []).append(broken)
+                if not broken.ids:
+                    raw.incomplete.add(kind)
+        raw.kinds[kind] = docs
+        if kind_errors:
             raw.incomplete.add(kind)
     errors.extend(_unknown_data_files(root))
     raw.playbooks = _read_markdown_folder(root / "content" / "playbooks", root, errors)
@@ -80,19 +106,35 @@ def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
     return raw, errors
 
 
+def _broken(rel: str, errors: list[LocatedError], ids: frozenset[str], until: str) -> BrokenFile:
+    """The broken file `rel`, located at the first of its `errors`."""
+    first = min(errors, key=lambda error: (error.line, error.col), default=None)
+    return BrokenFile(rel, first.line if first else 0, first.col if first else 0, ids, until)
+
+
 def _read_yaml_file(
-    path: Path, root: Path, errors: list[LocatedError], category: Category = "content"
-) -> YamlDocument | None:
+    path: Path,
+    root: Path,
+    errors: list[LocatedError],
+    category: Category = "content",
+    one_per_item: bool = False,
+) -> tuple[YamlDocument | None, BrokenFile | None]:
+    """The document, or what is known of a file that cannot be read, parsed or is empty:
+    the ids its text seems to define (one item per file: also the file's name)."""
+    named = frozenset({path.stem} if one_per_item else ())
     text, read_errors = read_text(path, root)
     if text is None:
         errors.extend(_recategorise(read_errors, category))
-        return None
+        return None, _broken(relative(path, root), read_errors, named, "can be read")
     doc, parse_errors = parse_yaml(text.text, text.rel)
     errors.extend(_recategorise(parse_errors, category))
-    if doc is not None and doc.value is None:
-        errors.append(LocatedError(text.rel, 1, 1, "file is empty", category=category))
-        return None
-    return doc
+    if doc is None:
+        return None, _broken(text.rel, parse_errors, ids_written(text.text) | named, "parses")
+    if doc.value is None:
+        empty = LocatedError(text.rel, 1, 1, "file is empty", category=category)
+        errors.append(empty)
+        return None, _broken(text.rel, [empty], named, "has content")
+    return doc, None
 
 
 def _recategorise(errors: list[LocatedError], category: Category) -> list[LocatedError]:
@@ -123,6 +165,9 @@ def _read_markdown_folder(
             )
             errors.extend(fm_errors)
             if front_matter is None:
+                result.append(
+                    RawMarkdown(path.stem, text.rel, None, split.body, split.body_line, True)
+                )
                 continue
             if front_matter.value is None:
                 front_matter = YamlDocument({}, SourceMap(text.rel))

@@ -8,12 +8,14 @@ value can be traced back to the place a writer typed it.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 from cxsite.errors import LocatedError
+from cxsite.load.yaml_errors import syntax_error
 
 try:  # libyaml is much faster; the pure-Python loader gives the same nodes and marks
     from yaml import CSafeLoader as _Loader
@@ -106,7 +108,7 @@ def _parse_yaml(
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, text, path, line_offset)]
+        return None, [syntax_error(exc, text, path, line_offset)]
     except yaml.YAMLError as exc:
         return None, [LocatedError(path, 1 + line_offset, 1, f"YAML error: {exc}")]
     except RecursionError:
@@ -121,28 +123,6 @@ def _parse_yaml(
     if builder.errors:
         return None, builder.errors
     return YamlDocument(value, source), []
-
-
-def _syntax_error(
-    exc: yaml.MarkedYAMLError, text: str, path: str, line_offset: int
-) -> LocatedError:
-    mark = exc.problem_mark or exc.context_mark
-    line, col = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1 + line_offset, 1)
-    problem = exc.problem or "invalid YAML"
-    hint = ""
-    lines = text.split("\n")
-    if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
-        hint = "YAML does not allow tabs for indentation; indent with spaces"
-    context = ""
-    if exc.context:
-        opened = exc.context_mark
-        where = ""
-        if opened is not None and mark is not None and opened.line != mark.line:
-            where = (
-                f" that starts at line {opened.line + 1 + line_offset}, column {opened.column + 1}"
-            )
-        context = f" ({exc.context}{where})"
-    return LocatedError(path, line, col, f"YAML syntax error: {problem}{context}", hint)
 
 
 class _ValueBuilder:
@@ -185,7 +165,14 @@ class _ValueBuilder:
         try:
             value = self.constructor.construct_object(node, deep=True)
         except (yaml.constructor.ConstructorError, ValueError, OverflowError) as exc:
-            self.fail(node, f"cannot read value `{node.value}`: {exc}")
+            if node.tag.endswith(":timestamp"):  # 2027-02-30
+                self.fail(
+                    node,
+                    f"`{node.value}` is not a day of the calendar ({exc})",
+                    "check the month and the day: dates are written YYYY-MM-DD",
+                )
+            else:
+                self.fail(node, f"cannot read value `{node.value}`: {exc}")
             return None
         if not isinstance(value, str):
             self.source.raw[path] = str(node.value)
@@ -215,3 +202,21 @@ class _ValueBuilder:
             self.source.keys[key_path] = self.position(key_node)
             result[key] = self.build(value_node, key_path, depth + 1)
         return result
+
+
+# `id: billing`, `- id: "billing"` or `{id: billing, ...}`: how a definition names itself.
+_ID_WRITTEN = re.compile(r"""(?:^|(?<=[\s{,]))id\s*:\s+["']?([^\s"',{}\[\]#]+)""")
+
+
+def ids_written(text: str) -> frozenset[str]:
+    """The ids a YAML text that cannot be parsed seems to define: the values of its `id:`
+    keys written furthest left (so a journey's stage ids are not taken for journey ids)."""
+    found = [
+        (match.start(), match.group(1))
+        for line in text.split("\n")
+        for match in _ID_WRITTEN.finditer(line)
+    ]
+    if not found:
+        return frozenset()
+    left = min(col for col, _ in found)
+    return frozenset(value for col, value in found if col <= left + 1)
