@@ -59,7 +59,8 @@ EXPECTED = [
     "`bill-statement`?",
     "content/playbooks/billing-trust.md:9:12: error: `review_by`: `31/12/2027` is not a date; "
     "write dates as YYYY-MM-DD, e.g. 2027-12-31",
-    "data/measurements/r.csv:4:4: error: not a number",
+    "data/measurements/r.csv:4:4: error: column `value`: `good` is not a number; leave the "
+    "cell empty when there is no answer",
     'data/touchpoints/app-login.yaml:2:7: error: the double quote `"` that starts this value is '
     'never closed; end the value with `"` on the same line: `name: "App login"`',
     "data/touchpoints/app-login.yaml:2:7: note: references to touchpoint `app-login` are not "
@@ -90,7 +91,10 @@ def test_a_row_naming_an_unknown_touchpoint_is_still_reported(tmp_path: Path) ->
     csv = root / "data" / "measurements" / "r.csv"
     csv.write_text(csv.read_text() + "app-logon,trust,2025-01,4\n")
     found = [item.format() for item in check(root, TODAY).errors]
-    assert "data/measurements/r.csv:5:1: error: unknown touchpoint id" in found
+    assert (
+        "data/measurements/r.csv:5:1: error: column `touchpoint`: unknown touchpoint "
+        "`app-logon`; did you mean `app-login`?"
+    ) in found
     assert not any(line.startswith("data/measurements/r.csv:3:") for line in found)
 
 
@@ -146,8 +150,10 @@ def test_rows_naming_a_touchpoint_whose_file_alone_fails_are_not_unknown(tmp_pat
     replace_in(root / "data" / "touchpoints" / "app-login.yaml", "owner: ", "owner:")
     found = [item.format() for item in check(root, TODAY).sorted()]
     assert found == [
-        "data/measurements/r.csv:3:1: error: unknown touchpoint id",
-        "data/measurements/r.csv:3:4: error: not a number",
+        "data/measurements/r.csv:3:1: error: column `touchpoint`: unknown touchpoint "
+        "`app-logn`; did you mean `app-login`?",
+        "data/measurements/r.csv:3:4: error: column `value`: `x` is not a number; leave the "
+        "cell empty when there is no answer",
         "data/touchpoints/app-login.yaml:5:6: error: `owner:customer-service` needs a space "
         "after the `:`; write `owner: customer-service`",
         "data/touchpoints/app-login.yaml:5:6: note: references to touchpoint `app-login` are "
