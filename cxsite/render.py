@@ -16,7 +16,12 @@ from cxsite.cache import RECENT, Memo, NoMemo, digest
 from cxsite.project import Project, definitions_digest
 from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
-from cxsite.scoring.export import scores_csv, scores_json_pieces
+from cxsite.scoring.export import latest_scores_json_pieces, scores_csv
+from cxsite.scoring.parquet import (
+    PARQUET_WRITER,
+    persona_parquet_pieces,
+    scores_parquet_pieces,
+)
 from cxsite.site import insights, urls
 from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
@@ -192,12 +197,25 @@ def _deferred(key: str, make: Callable[[], bytes | Iterable[bytes]]) -> Output:
 def _data_files(
     project: Project, scores: Scores, site: str, updated: str, shared: _Shared
 ) -> dict[str, Output]:
-    """scores.csv, scores.json, the Atom feed, changes.csv and the editor schemas."""
-    csv_key = digest("scores.csv", scores.fingerprint) if scores.fingerprint else ""
-    json_key = digest("scores.json", scores.fingerprint) if scores.fingerprint else ""
+    """scores.csv, scores.json, the Parquet tables, the Atom feed, changes.csv and the editor
+    schemas."""
+
+    def key(name: str, *version: str) -> str:
+        return digest(name, *version, scores.fingerprint) if scores.fingerprint else ""
+
     files: dict[str, Output] = {
-        "data/scores.csv": _deferred(csv_key, lambda: scores_csv(scores)),
-        "data/scores.json": _deferred(json_key, lambda: scores_json_pieces(scores)),
+        "data/scores.csv": _deferred(key("scores.csv"), lambda: scores_csv(scores)),
+        # "latest": a key of its own, so that no output keeps the scores.json of every month
+        "data/scores.json": _deferred(
+            key("scores.json", "latest"), lambda: latest_scores_json_pieces(scores)
+        ),
+        "data/scores.parquet": _deferred(
+            key("scores.parquet", PARQUET_WRITER), lambda: scores_parquet_pieces(scores)
+        ),
+        "data/persona-scores.parquet": _deferred(
+            key("persona-scores.parquet", PARQUET_WRITER),
+            lambda: persona_parquet_pieces(scores),
+        ),
         "feed.xml": _deferred(
             digest("feed.xml", site) if site else "",
             lambda: _feed(project, shared.builder(NoMemo()), updated),

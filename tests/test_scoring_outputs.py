@@ -1,23 +1,32 @@
-"""scores.csv / scores.json as public interfaces, the `scores` command, and the example's story."""
+"""scores.csv, scores.json and the Parquet tables as public interfaces, the `scores` command, and
+the example's story."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from hypothesis import given
+from hypothesis import strategies as st
 from scoring_support import long_csv, scored_project
 
 from cxsite.build import analyse, build
 from cxsite.cli import main
+from cxsite.scoring.engine import TABLE_COLUMNS
+from cxsite.scoring.export import CSV_COLUMNS
+from cxsite.scoring.parquet import PERSONA_COLUMNS
 
 LEVEL_ORDER = ["touchpoint", "stage", "journey", "department", "persona", "overall"]
 SOURCES = (
@@ -98,18 +107,111 @@ def test_scores_json_has_intervals_nps_changes_and_gaps(tmp_path: Path) -> None:
     for field in ("ci_low", "ci_high", "change_1", "change_1_significant", "expectation_gap", "se"):
         assert field in trust
     assert trust["expectation"] == 80
-    assert {p["persona"] for p in payload["persona_touchpoints"]} == {"busy-parent", "sole-trader"}
+    personas = pd.read_parquet(root / "output" / "data" / "persona-scores.parquet")
+    assert set(personas["persona"]) == {"busy-parent", "sole-trader"}
 
 
-def test_builds_are_byte_identical(tmp_path: Path) -> None:
+def test_scores_json_holds_the_latest_month_and_names_the_complete_tables(tmp_path: Path) -> None:
     root = small_project(tmp_path)
-    first = build(root, tmp_path / "a")
-    second = build(root, tmp_path / "b")
-    assert first.output and second.output
-    for name in ("scores.csv", "scores.json"):
-        assert (first.output / "data" / name).read_bytes() == (
-            second.output / "data" / name
-        ).read_bytes()
+    build(root)
+    data = root / "output" / "data"
+    payload = json.loads((data / "scores.json").read_text())
+    assert list(payload) == ["periods", "latest_period", "dimensions", "files", "scores"]
+    assert payload["dimensions"] == ["all", "service", "trust"]
+    assert payload["files"] == {
+        "csv": "scores.csv",
+        "scores": "scores.parquet",
+        "persona_scores": "persona-scores.parquet",
+    }
+    assert all((data / name).is_file() for name in payload["files"].values())
+    rows = list(csv.DictReader(io.StringIO((data / "scores.csv").read_text())))
+    latest = [r for r in rows if r["period"] == "2025-02"]
+    assert len(latest) < len(rows)
+    assert [(s["level"], s["id"], s["dimension"], s["period"]) for s in payload["scores"]] == [
+        (r["level"], r["id"], r["dimension"], r["period"]) for r in latest
+    ]
+    assert [f"{s['score']:.2f}" for s in payload["scores"]] == [r["score"] for r in latest]
+    assert list(payload["scores"][0]) == TABLE_COLUMNS
+
+
+def test_scores_parquet_is_scores_csv_with_more_columns(tmp_path: Path) -> None:
+    result = build(REPO, tmp_path / "site")
+    assert result.output is not None
+    data = result.output / "data"
+    table = pd.read_parquet(data / "scores.parquet")
+    from_csv = pd.read_csv(data / "scores.csv")
+    assert list(table.columns) == TABLE_COLUMNS and len(table) > 6000
+    # scores.csv's columns first, same rows in the same order, same values; `n` is always
+    # a float (fractional with pre-aggregated rows), where read_csv infers int when whole.
+    pd.testing.assert_frame_equal(table[CSV_COLUMNS], from_csv.astype({"n": "float64"}))
+    assert str(table["id"].dtype) == str(from_csv["id"].dtype)
+    touchpoint = table[table["level"] == "touchpoint"]
+    assert touchpoint["ci_low"].notna().all() and touchpoint["blind_spot"].any()
+
+
+def test_persona_parquet_is_the_persona_breakdowns_the_site_shows(tmp_path: Path) -> None:
+    result = build(REPO, tmp_path / "site")
+    analysis = analyse(REPO)
+    assert result.output is not None and analysis.scores is not None
+    written = pd.read_parquet(result.output / "data" / "persona-scores.parquet")
+    breakdown = analysis.scores.persona_touchpoints
+    assert list(written.columns) == PERSONA_COLUMNS and len(written) == len(breakdown) > 10_000
+    keys = ["persona", "level", "id", "dimension", "period"]
+    assert written[keys].values.tolist() == breakdown[keys].values.tolist()
+    assert [f"{s:.2f}" for s in written["score"]] == [f"{s:.2f}" for s in breakdown["score"]]
+    assert written["status"].tolist() == breakdown["status"].tolist()
+    assert written["low_sample"].tolist() == breakdown["low_sample"].tolist()
+    for column in ("n", "se", "ci_low", "ci_high", "expectation", "spread"):  # to 4 decimals
+        expected = breakdown[column].astype(float)
+        pd.testing.assert_series_equal(
+            written[column], expected, check_names=False, rtol=0, atol=0.5e-4 + 1e-9
+        )
+
+
+def test_parquet_written_in_row_groups_is_the_same_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cxsite.scoring import parquet
+
+    analysis = analyse(REPO)
+    assert analysis.scores is not None
+    table = analysis.scores.table
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", len(table) + 1)
+    whole = b"".join(parquet.scores_parquet_pieces(analysis.scores))
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 1000)  # several groups, the last short
+    pieces = list(parquet.scores_parquet_pieces(analysis.scores))
+    assert len(pieces) == len(table) // 1000 + 2 and all(pieces)
+    grouped = pd.read_parquet(io.BytesIO(b"".join(pieces)))
+    pd.testing.assert_frame_equal(grouped, pd.read_parquet(io.BytesIO(whole)))
+
+
+@given(st.floats(min_value=0, max_value=1e6, allow_nan=False))
+def test_parquet_rounds_as_scores_csv_prints(value: float) -> None:
+    from cxsite.scoring.parquet import round_as_printed
+
+    halves = [80.625, 74.375, 74.125, 0.005, 2.675]  # ties and near-ties of 2 decimals
+    values = np.array([value, *halves, value + 0.005])
+    assert round_as_printed(values, 2).tolist() == [float(f"{v:.2f}") for v in values]
+
+
+def test_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
+    """Two copies of a project, each built cold in its own process with its own hash seed."""
+    outputs = []
+    for copy, seed in (("a", "1"), ("b", "2")):
+        root = small_project(tmp_path / copy)
+        done = subprocess.run(
+            [sys.executable, "-m", "cxsite", "build", "--output", str(tmp_path / f"out-{copy}")],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 0, done.stderr
+        folder = tmp_path / f"out-{copy}"
+        outputs.append({p.relative_to(folder): p.read_bytes() for p in folder.rglob("*.*")})
+    first, second = outputs
+    for name in ("scores.csv", "scores.json", "scores.parquet", "persona-scores.parquet"):
+        assert len(first[Path("data", name)]) > 500, name
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
 
 
 def test_scores_command_filters_and_formats(tmp_path: Path) -> None:
@@ -332,12 +434,13 @@ def test_every_number_on_the_site_equals_scores_csv(tmp_path: Path) -> None:
     lookup = {
         "|".join((r["level"], r["id"], r["dimension"], r["period"])): r["score"] for r in rows
     }
-    payload = json.loads((result.output / "data" / "scores.json").read_text())
-    for p in payload["persona_touchpoints"]:
+    personas = pd.read_parquet(result.output / "data" / "persona-scores.parquet")
+    for p in personas.to_dict("records"):
         key = "|".join(
             (f"persona:{p['persona']}:{p['level']}", p["id"], p["dimension"], p["period"])
         )
         lookup[key] = f"{p['score']:.2f}"
+    persona_chips = 0
     checked = 0
     for page in result.output.rglob("*.html"):
         parser = _Chips()
@@ -345,7 +448,8 @@ def test_every_number_on_the_site_equals_scores_csv(tmp_path: Path) -> None:
         for key, shown in parser.chips:
             assert shown == f"{float(lookup[key]):.1f}", (page, key)
             checked += 1
-    assert checked > 1000
+            persona_chips += key.startswith("persona:")
+    assert checked > 1000 and persona_chips > 100
 
 
 def test_scores_json_written_in_pieces_is_the_same_json(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -353,11 +457,11 @@ def test_scores_json_written_in_pieces_is_the_same_json(monkeypatch: pytest.Monk
 
     analysis = analyse(REPO)
     assert analysis.scores is not None
-    whole = export.scores_json(analysis.scores)
+    whole = b"".join(export.latest_scores_json_pieces(analysis.scores))
     monkeypatch.setattr(export, "JSON_CHUNK_ROWS", 7)  # many pieces, one of them short
-    pieces = list(export.scores_json_pieces(analysis.scores))
-    assert len(pieces) > 100
+    pieces = list(export.latest_scores_json_pieces(analysis.scores))
+    assert len(pieces) > 50
     assert b"".join(pieces) == whole
     payload = json.loads(whole)
-    assert len(payload["scores"]) == len(analysis.scores.table)
-    assert len(payload["persona_touchpoints"]) == len(analysis.scores.persona_touchpoints)
+    table = analysis.scores.table
+    assert len(payload["scores"]) == (table["period"] == analysis.scores.latest_period).sum()

@@ -7,12 +7,16 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 from html import escape as html_escape
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, ProjectFactory
@@ -51,6 +55,29 @@ def test_two_builds_are_byte_identical(example_site: Path, tmp_path: Path) -> No
     assert again.output is not None
     first, second = files_of(example_site), files_of(again.output)
     assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_cold_build_in_another_process_is_byte_identical(
+    example_site: Path, tmp_path: Path
+) -> None:
+    """A copy of the example (no build cache), built in a new process with another hash seed."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("cxsite.yaml", "data", "content", "themes"):
+        copy = shutil.copytree if (REPO / name).is_dir() else shutil.copy
+        copy(REPO / name, project / name)
+    done = subprocess.run(
+        [sys.executable, "-m", "cxsite", "--project", str(project), "build"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": "4242"},
+    )
+    assert done.returncode == 0, done.stderr
+    first, second = files_of(example_site), files_of(project / "output")
+    downloads = ["scores.csv", "scores.json", "scores.parquet", "persona-scores.parquet"]
+    assert all(first[f"data/{name}"] for name in downloads)
+    assert sorted(first) == sorted(second) and len(first) > 100
     assert [name for name in first if first[name] != second[name]] == []
 
 
@@ -147,8 +174,8 @@ def test_journey_map_is_a_blueprint_with_persona_scores(example_site: Path) -> N
     data = html[html.index('id="persona-scores">') + 20 :]
     switch = json.loads(data[: data.index("</script>")])
     personas, reasons = switch["personas"], switch["reasons"]
-    payload = json.loads((example_site / "data" / "scores.json").read_text())
-    latest = max(r["period"] for r in payload["scores"])
+    breakdown = pd.read_parquet(example_site / "data" / "persona-scores.parquet")
+    latest = max(breakdown["period"])
     expectations = {  # (touchpoint, dimension) -> expectation, from the YAML
         (item["id"], dimension): value
         for path in (REPO / "data" / "touchpoints").glob("*.yaml")
@@ -168,7 +195,7 @@ def test_journey_map_is_a_blueprint_with_persona_scores(example_site: Path) -> N
             f"{p['score']:.2f}",
             status(p["level"], p["id"], p["dimension"], p["score"]),
         )
-        for p in payload["persona_touchpoints"]
+        for p in breakdown.to_dict("records")
         if p["period"] == latest
     }
     checked = 0
@@ -343,6 +370,8 @@ def test_downloads_sitemap_404_and_search_index(example_site: Path) -> None:
     for name in (
         "data/scores.csv",
         "data/scores.json",
+        "data/scores.parquet",
+        "data/persona-scores.parquet",
         "404.html",
         "sitemap.xml",
         "assets/vendor/vega-bundle.js",

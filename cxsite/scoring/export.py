@@ -1,11 +1,12 @@
-"""scores.csv (the public interface other tools read) and scores.json (everything)."""
+"""scores.csv (the public interface other tools read) and scores.json (the latest month, and
+where the complete tables are: scoring/parquet.py)."""
 
 from __future__ import annotations
 
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 
@@ -20,7 +21,6 @@ WIDE_COLUMNS = ["ci_low", "ci_high", "change_1", "compared_with", "status_reason
 # Why a score has its status, from (status, expectation, level): StatusRule.reason.
 StatusReason = Callable[[str, float | None, str], str]
 JSON_FIELDS = TABLE_COLUMNS
-PERSONA_KEYS = ["persona", "level", "id", "dimension", "period"]
 
 
 def format_count(n: float) -> str:
@@ -180,20 +180,36 @@ def selection_problems(
     return problems
 
 
-def scores_json(scores: Scores, table: pd.DataFrame | None = None) -> bytes:
-    """Every score (or the rows of `table`) with its interval, NPS, changes, gaps and spreads,
-    plus the persona breakdowns in the full export."""
-    return b"".join(scores_json_pieces(scores, table))
+# The complete tables beside scores.json, named in its `files`.
+DOWNLOAD_FILES = {
+    "csv": "scores.csv",
+    "scores": "scores.parquet",
+    "persona_scores": "persona-scores.parquet",
+}
 
 
-def scores_json_pieces(scores: Scores, table: pd.DataFrame | None = None) -> Iterator[bytes]:
-    """scores.json in pieces, so that a large one is written without being held whole."""
-    periods = json.dumps(list(scores.periods), separators=(",", ":"))
-    yield f'{{"periods":{periods},"latest_period":{json.dumps(scores.latest_period)}'.encode()
+def scores_json(scores: Scores, table: pd.DataFrame) -> bytes:
+    """`periods`, `latest_period` and `scores`: every field of the rows of `table`."""
+    return b"".join(_scores_json_pieces(scores, table))
+
+
+def latest_scores_json_pieces(scores: Scores) -> Iterator[bytes]:
+    """The site's scores.json, in pieces: every field of the latest month's rows at every
+    level, the months and dimensions there are, and the files holding every month."""
+    table = scores.table
+    latest = table[table["period"] == scores.latest_period] if len(table) else table
+    dimensions = sorted(str(d) for d in table["dimension"].unique())
+    extra = {"dimensions": dimensions, "files": DOWNLOAD_FILES}
+    return _scores_json_pieces(scores, latest, extra)
+
+
+def _scores_json_pieces(
+    scores: Scores, table: pd.DataFrame, extra: Mapping[str, object] | None = None
+) -> Iterator[bytes]:
+    """`{"periods", "latest_period", ...extra, "scores"}`, the rows in pieces: a large
+    selection is written without being held whole."""
+    head = {"periods": list(scores.periods), "latest_period": scores.latest_period, **(extra or {})}
+    yield json.dumps(head, ensure_ascii=False, separators=(",", ":"))[:-1].encode("utf-8")
     yield b',"scores":'
-    yield from _records_json(scores.table if table is None else table, JSON_FIELDS)
-    if table is None:
-        yield b',"persona_touchpoints":'
-        # sorted by PERSONA_KEYS in score_project
-        yield from _records_json(scores.persona_touchpoints, [*PERSONA_KEYS, "score", "n", "se"])
+    yield from _records_json(table, JSON_FIELDS)
     yield b"}\n"
