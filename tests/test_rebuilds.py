@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from test_incremental import age_files, fresh_project, tree
 
+from cxsite import render
 from cxsite.build import build
 from cxsite.cache import NoMemo
 from cxsite.write import MARKER, Deferred, Output, write_site
@@ -69,6 +70,35 @@ def test_any_change_in_or_out_means_a_real_build(tmp_path: Path, change: str) ->
     assert again.output is not None and not again.unchanged
     if change in ("delete-output", "edit-output"):
         assert tree(again.output) == clean  # the output is repaired
+
+
+DOWNLOADS = ["scores.csv", "scores.json", "scores.parquet", "persona-scores.parquet"]
+
+
+def test_the_downloads_are_linked_not_made_again_when_only_a_page_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = fresh_project(tmp_path / "project")
+    age_files(root)
+    first = build(root)
+    assert first.output is not None
+    before = inodes(first.output)
+    page = root / "content" / "about.md"
+    page.write_text(page.read_text() + "\nOne more line.\n")
+
+    def made_again(*args: object) -> bytes:
+        raise AssertionError("a download was made again")
+
+    for maker in ("scores_csv", "latest_scores_json_pieces", "scores_parquet_pieces",
+                  "persona_parquet_pieces"):  # fmt: skip
+        monkeypatch.setattr(render, maker, made_again)
+    again = build(root)
+    assert again.output is not None and not again.unchanged
+    after = inodes(again.output)
+    assert [after[f"data/{name}"] for name in DOWNLOADS] == [
+        before[f"data/{name}"] for name in DOWNLOADS
+    ]
+    assert after["pages/about.html"] != before["pages/about.html"]
 
 
 def test_unchanged_files_are_linked_and_changed_ones_written(tmp_path: Path) -> None:
