@@ -79,7 +79,9 @@ def _arrow_type(name: str) -> pa.DataType:
 def _arrow_array(part: pd.DataFrame, name: str, kind: pa.DataType) -> pa.Array:
     """One column of a row group: text as text, numbers rounded as the CSV and JSON do."""
     if kind == pa.string():
-        return pa.array(part[name].astype(object).to_numpy(), type=kind)
+        # One contiguous array whatever the frame's chunks: the bytes depend on values only.
+        text = pa.array(part[name], type=kind, from_pandas=True)
+        return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
     if kind == pa.bool_():
         return pa.array(part[name].fillna(False).to_numpy(dtype=bool), type=kind)
     values = part[name].to_numpy(dtype=float, na_value=np.nan)
