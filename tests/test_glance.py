@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 
+import pandas as pd
 import yaml
 from conftest import REPO
 from playwright.sync_api import Browser, Page, ViewportSize
@@ -79,11 +79,12 @@ def test_persona_in_the_url_changes_the_journey_score(
     everyone = next(
         r["score"] for r in rows if (r["level"], r["id"], r["dimension"], r["period"]) == key
     )
-    persona = next(
-        p for p in json.loads((site / "data" / "scores.json").read_text())["persona_touchpoints"]
-        if (p["persona"], p["level"], p["id"], p["dimension"], p["period"])
-        == ("sole-trader", "journey", "fix-a-fault", "all", latest)
-    )  # fmt: skip
+    breakdown = pd.read_parquet(site / "data" / "persona-scores.parquet")
+    persona = breakdown[
+        (breakdown["persona"] == "sole-trader") & (breakdown["level"] == "journey")
+        & (breakdown["id"] == "fix-a-fault") & (breakdown["dimension"] == "all")
+        & (breakdown["period"] == latest)
+    ].iloc[0]  # fmt: skip
     page, errors, _ = visit(
         browser, server + "journeys/fix-a-fault.html#persona=sole-trader", server
     )
