@@ -36,6 +36,7 @@ from cxsite.validate import is_base_url
 from cxsite.write import (
     Manifest,
     UnsafeOutputError,
+    check_output_dir,
     manifest_bytes,
     manifest_of,
     write_site,
@@ -129,12 +130,19 @@ def clear_cache(root: Path) -> None:
 
 
 def analyse_cached(root: Path, today: dt.date | None = None, *, score: bool = True) -> Analysis:
-    """`analyse`, with unchanged measurement files and scores read from the project's cache."""
+    """`analyse`, with unchanged measurement files and scores read from the project's cache;
+    what it computed is cached only when it found no error (a failed command changes
+    nothing)."""
     cache = SqliteMemo(root.resolve() / CACHE_DIR)
+    analysis: Analysis | None = None
     try:
-        return analyse(root, today, cache, score=score)
+        analysis = analyse(root, today, cache, score=score)
+        return analysis
     finally:
-        cache.close(prune=False)  # not a build: what it did not use may still be needed
+        if analysis is not None and not analysis.diagnostics.errors:
+            cache.commit(prune=False)  # not a build: what it did not use may still be needed
+        else:
+            cache.discard()
 
 
 def check(root: Path, today: dt.date | None = None) -> Diagnostics:
@@ -161,27 +169,35 @@ def build(
     progress: Progress | None = None,
     memo: Memo | None = None,
     reuse: bool = True,
+    clean: bool = False,
 ) -> BuildResult:
     """Build the site of the project at `root` into `output` (default `root/output`).
 
     Without a memo, the project's `.cxsite-cache/` is used, so a rebuild redoes only what
-    changed; the output is byte for byte what a clean build gives. With `reuse`, a build
-    with nothing changed since the last one reports that one instead (serve turns it off:
-    it wants its first build in memory, for quick rebuilds after each save).
+    changed; the output is byte for byte what a clean build gives (`clean` ignores the
+    cache, and replaces it when the build succeeds). With `reuse`, a build with nothing
+    changed since the last one reports that one instead (serve turns it off: it wants its
+    first build in memory, for quick rebuilds after each save). A refused or failed build
+    changes nothing: not the output, not the cache.
     """
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "output").resolve()
+    try:  # before anything is read or written
+        check_output_dir(output, root)
+    except UnsafeOutputError as exc:
+        diagnostics = Diagnostics([LocatedError(str(output), 0, 0, str(exc), category="config")])
+        return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
     stamps = input_stamps(root, [])  # before anything is read: a save while building counts
     settings = build_settings_key(output, base_url, strict)
-    if memo is None and today is None:
+    if memo is None and today is None and not clean:
         unchanged = unchanged_build(root, output, base_url, strict, stamps) if reuse else None
         if unchanged is not None:
             return unchanged
         quick = quick_rebuild(root, output, settings, stamps)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started, unchanged=False)
-    cache = SqliteMemo(root / CACHE_DIR) if memo is None else None
+    cache = SqliteMemo(root / CACHE_DIR, fresh=clean) if memo is None else None
     result: BuildResult | None = None
     try:
         result, done = _build(
@@ -197,8 +213,11 @@ def build(
             remember(settings, state)
         return result
     finally:
-        if cache is not None:  # only a complete build may drop what it did not use
-            cache.close(prune=result is not None and result.output is not None)
+        if cache is not None:  # only a complete build changes the cache
+            if result is not None and result.output is not None:
+                cache.commit(prune=True)
+            else:
+                cache.discard()
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ def unchanged_build(
         key = build_settings_key(output, base_url, strict)
         found = recorded_result(cache, key, root, output_matches(output, manifest), stamps)
     finally:
-        cache.close(prune=False)
+        cache.discard()
     if found is None:
         return None
     summary, diagnostics = found
