@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,12 +26,15 @@ from cxsite.scoring.measures import Measure
 from cxsite.theme import ThemeRenderError, theme_assets, theme_environment, vendor_assets
 from cxsite.uptodate import (
     INPUT_FOLDERS,
+    RACY_NS,
+    UNKNOWN,
+    InputStamps,
     Summary,
     build_settings_key,
+    check_inputs,
     input_stamps,
     manifest_key,
     record,
-    unchanged_build,
 )
 from cxsite.validate import is_base_url
 from cxsite.write import (
@@ -188,13 +192,14 @@ def build(
     except UnsafeOutputError as exc:
         diagnostics = Diagnostics([LocatedError(str(output), 0, 0, str(exc), category="config")])
         return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
-    stamps = input_stamps(root, [])  # before anything is read: a save while building counts
     settings = build_settings_key(output, base_url, strict)
+    # Stamped before anything is read: a save while building counts.
+    stamped_at = time.time_ns()
+    unchanged, inputs, extra_before = check_inputs(root, output, base_url, strict)
     if memo is None and today is None and not clean:
-        unchanged = unchanged_build(root, output, base_url, strict, stamps) if reuse else None
-        if unchanged is not None:
+        if reuse and unchanged is not None:
             return unchanged
-        quick = quick_rebuild(root, output, settings, stamps)
+        quick = quick_rebuild(root, output, settings, inputs)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started, unchanged=False)
     cache = SqliteMemo(root / CACHE_DIR, fresh=clean) if memo is None else None
@@ -204,11 +209,11 @@ def build(
             root, output, base_url, strict, today, progress, memo or cache, started
         )
         if cache is not None and today is None and done is not None:
-            extra = [p for p in done.sources if p.split("/")[0] not in INPUT_FOLDERS]
-            stamps = {**stamps, **input_stamps(root, extra, folders=False)}
+            extra = _elsewhere(done.sources)
+            inputs = _with_late_stamps(root, inputs, extra, extra_before, stamped_at)
             summary = Summary(result.files, result.pages, result.touchpoints, result.red)
-            record(cache, settings, stamps, summary, result.diagnostics, extra)
-            state = BuildState(stamps, tuple(extra), done.project, done.scores, done.env,
+            record(cache, settings, inputs, summary, result.diagnostics, extra)
+            state = BuildState(inputs, tuple(extra), done.project, done.scores, done.env,
                                tuple(done.pages), result, done.manifest)  # fmt: skip
             remember(settings, state)
         return result
@@ -218,6 +223,30 @@ def build(
                 cache.commit(prune=True)
             else:
                 cache.discard()
+
+
+def _elsewhere(paths: Iterable[str]) -> list[str]:
+    """The files among `paths` outside the input folders (stamped one by one)."""
+    return [path for path in paths if os.path.normpath(path).split(os.sep)[0] not in INPUT_FOLDERS]
+
+
+def _with_late_stamps(
+    root: Path, inputs: InputStamps, extra: list[str], stamped: list[str], stamped_at: int
+) -> InputStamps:
+    """`inputs` with the stamps of measurement files elsewhere that were not stamped before
+    the build read them (new in cxsite.yaml); one that changed since the build started may
+    have changed after it was read: its content counts as unknown, so the next build
+    reads it again."""
+    late = input_stamps(root, [path for path in extra if path not in stamped], folders=False)
+    unknown = {
+        name: UNKNOWN
+        for name, (_, mtime, ctime, _) in late.stamps.items()
+        if stamped_at - max(mtime, ctime) < RACY_NS
+    }
+    dropped = set(stamped) - set(extra)  # no longer read
+    kept = {name: stamp for name, stamp in inputs.stamps.items() if name not in dropped}
+    hashes = {name: value for name, value in inputs.hashes.items() if name not in dropped}
+    return InputStamps({**kept, **late.stamps}, {**hashes, **late.hashes, **unknown})
 
 
 @dataclass(frozen=True)
@@ -246,15 +275,19 @@ def _build(
     analysis = analyse(root, today, memo)
     diagnostics = analysis.diagnostics
     project, scores = analysis.project, analysis.scores
-    if project is None or scores is None or (strict and diagnostics.warnings):
+
+    def failed() -> tuple[BuildResult, None]:
         return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+
+    if project is None or scores is None or (strict and diagnostics.warnings):
+        return failed()
     if base_url is not None:
         if not is_base_url(base_url):
             message = (
                 f"--base-url must be an http(s) URL or a path starting with `/`, not `{base_url}`"
             )
             diagnostics.add(LocatedError("--base-url", 0, 0, message, category="config"))
-            return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+            return failed()
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
     assets = {**theme_assets(root, project.config.theme), **vendor_assets(memo)}
@@ -270,7 +303,7 @@ def _build(
         )
     except ThemeRenderError as exc:  # a user's template failed: nothing has been written
         diagnostics.add(exc.problem)
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+        return failed()
     files = site.files
     written = memo or NoMemo()
     try:
@@ -279,7 +312,7 @@ def _build(
         )
     except (UnsafeOutputError, OSError) as exc:
         diagnostics.add(LocatedError(str(output), 0, 0, str(exc), category="config"))
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+        return failed()
     written.put("manifest", manifest_key(output), manifest_bytes(manifest))
     latest = scores.table[
         (scores.table["level"] == "touchpoint") & (scores.table["period"] == scores.latest_period)

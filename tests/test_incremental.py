@@ -49,6 +49,20 @@ def fresh_project(root: Path) -> Path:
     return root
 
 
+def project_with_an_export(root: Path) -> Path:
+    """`fresh_project`, with one more measurement file outside data/ (as the config allows)."""
+    fresh_project(root)
+    config = root / "cxsite.yaml"
+    config.write_text(
+        config.read_text() + "  - {path: exports/survey.csv, layout: long, kind: percent}\n"
+    )
+    (root / "exports").mkdir()
+    (root / "exports" / "survey.csv").write_text(
+        "touchpoint,dimension,period,value,n\nsupport-call,quality,2025-03,64,30\n"
+    )
+    return root
+
+
 def edit(root: Path, action: str, number: int) -> None:
     """One change a writer or an export might make."""
     playbooks = root / "content" / "playbooks"
