@@ -58,6 +58,7 @@ class Analysis:
     project: Project | None
     scores: Scores | None
     diagnostics: Diagnostics
+    measurement_paths: tuple[str, ...] | None = None  # as cxsite.yaml names them
 
 
 def analyse(
@@ -70,8 +71,9 @@ def analyse(
     """
     reading = read_project(root, today, memo)
     project, diagnostics = reading.checkable, reading.diagnostics
+    paths = reading.measurement_paths
     if project is None:
-        return Analysis(None, None, diagnostics)
+        return Analysis(None, None, diagnostics, paths)
     if memo is None:
         partials, measures, problems = measurement_partials(project, None, today)
         inputs = ""
@@ -83,16 +85,16 @@ def analyse(
         )
     diagnostics.extend(problems)
     if reading.project is None:
-        return Analysis(None, None, diagnostics)
+        return Analysis(None, None, diagnostics, paths)
     if diagnostics.errors or not score:
-        return Analysis(project, None, diagnostics)
+        return Analysis(project, None, diagnostics, paths)
     if memo is None:
-        return Analysis(project, score_project(project, partials, measures), diagnostics)
+        return Analysis(project, score_project(project, partials, measures), diagnostics, paths)
     key = digest(SCORES_FORMAT, inputs, project.config.scoring.model_dump_json(), definitions)
     scores = RECENT.get_or_make(
         "scores", key, memo, lambda traced: _cached_scores(project, partials, measures, traced, key)
     )
-    return Analysis(project, scores, diagnostics)
+    return Analysis(project, scores, diagnostics, paths)
 
 
 def _measurement_inputs(
@@ -275,9 +277,12 @@ def _build(
     analysis = analyse(root, today, memo)
     diagnostics = analysis.diagnostics
     project, scores = analysis.project, analysis.scores
+    paths = analysis.measurement_paths
+    extra_inputs = None if paths is None else tuple(_elsewhere(paths))
 
     def failed() -> tuple[BuildResult, None]:
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+        seconds = time.perf_counter() - started
+        return BuildResult(diagnostics, None, 0, seconds, extra_inputs=extra_inputs), None
 
     if project is None or scores is None or (strict and diagnostics.warnings):
         return failed()
@@ -325,6 +330,7 @@ def _build(
         pages=sum(1 for name in files if name.endswith(".html")),
         touchpoints=len(project.touchpoints),
         red=int((latest["status"] == "red").sum()),
+        extra_inputs=extra_inputs,
     )
     sources = [source.path for source in project.config.measurements]
     return result, _Done(sources, project, scores, env, site.pages, manifest)

@@ -83,6 +83,17 @@ def build_settings_key(output: Path, base_url: str | None, strict: bool) -> str:
     )
 
 
+def is_input(root: Path, path: Path, extra: Iterable[str]) -> bool:
+    """Whether a build reads `path`: cxsite.yaml, a file under data/, content/ or themes/,
+    or one of the `extra` files (measurement files elsewhere in the project)."""
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return False
+    listed = {os.path.normpath(name) for name in (CONFIG_FILE, *extra)}
+    return relative in listed or relative.split("/")[0] in INPUT_FOLDERS
+
+
 def input_stamps(root: Path, extra: Iterable[str], *, folders: bool = True) -> InputStamps:
     """The stamps of cxsite.yaml and every file under data/, content/ and themes/ (unless
     not `folders`: then of the `extra` files only) and of the `extra` files, with the
@@ -254,6 +265,7 @@ def check_inputs(
         touchpoints=summary.touchpoints,
         red=summary.red,
         unchanged=True,
+        extra_inputs=tuple(extra),
     )
     return result, inputs, extra
 
