@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,17 +26,21 @@ from cxsite.scoring.measures import Measure
 from cxsite.theme import ThemeRenderError, theme_assets, theme_environment, vendor_assets
 from cxsite.uptodate import (
     INPUT_FOLDERS,
+    RACY_NS,
+    UNKNOWN,
+    InputStamps,
     Summary,
     build_settings_key,
+    check_inputs,
     input_stamps,
     manifest_key,
     record,
-    unchanged_build,
 )
 from cxsite.validate import is_base_url
 from cxsite.write import (
     Manifest,
     UnsafeOutputError,
+    check_output_dir,
     manifest_bytes,
     manifest_of,
     write_site,
@@ -53,6 +58,7 @@ class Analysis:
     project: Project | None
     scores: Scores | None
     diagnostics: Diagnostics
+    measurement_paths: tuple[str, ...] | None = None  # as cxsite.yaml names them
 
 
 def analyse(
@@ -65,8 +71,9 @@ def analyse(
     """
     reading = read_project(root, today, memo)
     project, diagnostics = reading.checkable, reading.diagnostics
+    paths = reading.measurement_paths
     if project is None:
-        return Analysis(None, None, diagnostics)
+        return Analysis(None, None, diagnostics, paths)
     if memo is None:
         partials, measures, problems = measurement_partials(project, None, today)
         inputs = ""
@@ -78,16 +85,16 @@ def analyse(
         )
     diagnostics.extend(problems)
     if reading.project is None:
-        return Analysis(None, None, diagnostics)
+        return Analysis(None, None, diagnostics, paths)
     if diagnostics.errors or not score:
-        return Analysis(project, None, diagnostics)
+        return Analysis(project, None, diagnostics, paths)
     if memo is None:
-        return Analysis(project, score_project(project, partials, measures), diagnostics)
+        return Analysis(project, score_project(project, partials, measures), diagnostics, paths)
     key = digest(SCORES_FORMAT, inputs, project.config.scoring.model_dump_json(), definitions)
     scores = RECENT.get_or_make(
         "scores", key, memo, lambda traced: _cached_scores(project, partials, measures, traced, key)
     )
-    return Analysis(project, scores, diagnostics)
+    return Analysis(project, scores, diagnostics, paths)
 
 
 def _measurement_inputs(
@@ -129,12 +136,19 @@ def clear_cache(root: Path) -> None:
 
 
 def analyse_cached(root: Path, today: dt.date | None = None, *, score: bool = True) -> Analysis:
-    """`analyse`, with unchanged measurement files and scores read from the project's cache."""
+    """`analyse`, with unchanged measurement files and scores read from the project's cache;
+    what it computed is cached only when it found no error (a failed command changes
+    nothing)."""
     cache = SqliteMemo(root.resolve() / CACHE_DIR)
+    analysis: Analysis | None = None
     try:
-        return analyse(root, today, cache, score=score)
+        analysis = analyse(root, today, cache, score=score)
+        return analysis
     finally:
-        cache.close(prune=False)  # not a build: what it did not use may still be needed
+        if analysis is not None and not analysis.diagnostics.errors:
+            cache.commit(prune=False)  # not a build: what it did not use may still be needed
+        else:
+            cache.discard()
 
 
 def check(root: Path, today: dt.date | None = None) -> Diagnostics:
@@ -161,44 +175,80 @@ def build(
     progress: Progress | None = None,
     memo: Memo | None = None,
     reuse: bool = True,
+    clean: bool = False,
 ) -> BuildResult:
     """Build the site of the project at `root` into `output` (default `root/output`).
 
     Without a memo, the project's `.cxsite-cache/` is used, so a rebuild redoes only what
-    changed; the output is byte for byte what a clean build gives. With `reuse`, a build
-    with nothing changed since the last one reports that one instead (serve turns it off:
-    it wants its first build in memory, for quick rebuilds after each save).
+    changed; the output is byte for byte what a clean build gives (`clean` ignores the
+    cache, and replaces it when the build succeeds). With `reuse`, a build with nothing
+    changed since the last one reports that one instead (serve turns it off: it wants its
+    first build in memory, for quick rebuilds after each save). A refused or failed build
+    changes nothing: not the output, not the cache.
     """
     started = time.perf_counter()
     root = root.resolve()
     output = (output or root / "output").resolve()
-    stamps = input_stamps(root, [])  # before anything is read: a save while building counts
+    try:  # before anything is read or written
+        check_output_dir(output, root)
+    except UnsafeOutputError as exc:
+        diagnostics = Diagnostics([LocatedError(str(output), 0, 0, str(exc), category="config")])
+        return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
     settings = build_settings_key(output, base_url, strict)
-    if memo is None and today is None:
-        unchanged = unchanged_build(root, output, base_url, strict, stamps) if reuse else None
-        if unchanged is not None:
+    # Stamped before anything is read: a save while building counts.
+    stamped_at = time.time_ns()
+    unchanged, inputs, extra_before = check_inputs(root, output, base_url, strict)
+    if memo is None and today is None and not clean:
+        if reuse and unchanged is not None:
             return unchanged
-        quick = quick_rebuild(root, output, settings, stamps)
+        quick = quick_rebuild(root, output, settings, inputs)
         if quick is not None:
             return replace(quick, seconds=time.perf_counter() - started, unchanged=False)
-    cache = SqliteMemo(root / CACHE_DIR) if memo is None else None
+    cache = SqliteMemo(root / CACHE_DIR, fresh=clean) if memo is None else None
     result: BuildResult | None = None
     try:
         result, done = _build(
             root, output, base_url, strict, today, progress, memo or cache, started
         )
         if cache is not None and today is None and done is not None:
-            extra = [p for p in done.sources if p.split("/")[0] not in INPUT_FOLDERS]
-            stamps = {**stamps, **input_stamps(root, extra, folders=False)}
+            extra = _elsewhere(done.sources)
+            inputs = _with_late_stamps(root, inputs, extra, extra_before, stamped_at)
             summary = Summary(result.files, result.pages, result.touchpoints, result.red)
-            record(cache, settings, stamps, summary, result.diagnostics, extra)
-            state = BuildState(stamps, tuple(extra), done.project, done.scores, done.env,
+            record(cache, settings, inputs, summary, result.diagnostics, extra)
+            state = BuildState(inputs, tuple(extra), done.project, done.scores, done.env,
                                tuple(done.pages), result, done.manifest)  # fmt: skip
             remember(settings, state)
         return result
     finally:
-        if cache is not None:  # only a complete build may drop what it did not use
-            cache.close(prune=result is not None and result.output is not None)
+        if cache is not None:  # only a complete build changes the cache
+            if result is not None and result.output is not None:
+                cache.commit(prune=True)
+            else:
+                cache.discard()
+
+
+def _elsewhere(paths: Iterable[str]) -> list[str]:
+    """The files among `paths` outside the input folders (stamped one by one)."""
+    return [path for path in paths if os.path.normpath(path).split(os.sep)[0] not in INPUT_FOLDERS]
+
+
+def _with_late_stamps(
+    root: Path, inputs: InputStamps, extra: list[str], stamped: list[str], stamped_at: int
+) -> InputStamps:
+    """`inputs` with the stamps of measurement files elsewhere that were not stamped before
+    the build read them (new in cxsite.yaml); one that changed since the build started may
+    have changed after it was read: its content counts as unknown, so the next build
+    reads it again."""
+    late = input_stamps(root, [path for path in extra if path not in stamped], folders=False)
+    unknown = {
+        name: UNKNOWN
+        for name, (_, mtime, ctime, _) in late.stamps.items()
+        if stamped_at - max(mtime, ctime) < RACY_NS
+    }
+    dropped = set(stamped) - set(extra)  # no longer read
+    kept = {name: stamp for name, stamp in inputs.stamps.items() if name not in dropped}
+    hashes = {name: value for name, value in inputs.hashes.items() if name not in dropped}
+    return InputStamps({**kept, **late.stamps}, {**hashes, **late.hashes, **unknown})
 
 
 @dataclass(frozen=True)
@@ -227,15 +277,22 @@ def _build(
     analysis = analyse(root, today, memo)
     diagnostics = analysis.diagnostics
     project, scores = analysis.project, analysis.scores
+    paths = analysis.measurement_paths
+    extra_inputs = None if paths is None else tuple(_elsewhere(paths))
+
+    def failed() -> tuple[BuildResult, None]:
+        seconds = time.perf_counter() - started
+        return BuildResult(diagnostics, None, 0, seconds, extra_inputs=extra_inputs), None
+
     if project is None or scores is None or (strict and diagnostics.warnings):
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+        return failed()
     if base_url is not None:
         if not is_base_url(base_url):
             message = (
                 f"--base-url must be an http(s) URL or a path starting with `/`, not `{base_url}`"
             )
             diagnostics.add(LocatedError("--base-url", 0, 0, message, category="config"))
-            return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+            return failed()
         project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
     env = theme_environment(root, project.config.theme)
     assets = {**theme_assets(root, project.config.theme), **vendor_assets(memo)}
@@ -251,7 +308,7 @@ def _build(
         )
     except ThemeRenderError as exc:  # a user's template failed: nothing has been written
         diagnostics.add(exc.problem)
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+        return failed()
     files = site.files
     written = memo or NoMemo()
     try:
@@ -260,7 +317,7 @@ def _build(
         )
     except (UnsafeOutputError, OSError) as exc:
         diagnostics.add(LocatedError(str(output), 0, 0, str(exc), category="config"))
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started), None
+        return failed()
     written.put("manifest", manifest_key(output), manifest_bytes(manifest))
     latest = scores.table[
         (scores.table["level"] == "touchpoint") & (scores.table["period"] == scores.latest_period)
@@ -273,6 +330,7 @@ def _build(
         pages=sum(1 for name in files if name.endswith(".html")),
         touchpoints=len(project.touchpoints),
         red=int((latest["status"] == "red").sum()),
+        extra_inputs=extra_inputs,
     )
     sources = [source.path for source in project.config.measurements]
     return result, _Done(sources, project, scores, env, site.pages, manifest)

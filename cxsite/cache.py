@@ -107,60 +107,43 @@ class MemoryMemo:
 
 
 class SqliteMemo:
-    """Remembers in `.cxsite-cache/cache.sqlite`; entries unused by a build are pruned after it."""
+    """Remembers in `.cxsite-cache/cache.sqlite`; entries unused by a build are pruned after it.
 
-    def __init__(self, folder: Path, track_use: bool = True) -> None:
+    Nothing is written until `commit`: what a run computes is kept in memory (the values a
+    build holds anyway) and a refused or failed run, which ends with `discard`, leaves the
+    cache (and the project) exactly as it was. With `fresh`, the stored entries are not
+    read, and a commit replaces them all (`cxsite build --clean`).
+    """
+
+    def __init__(self, folder: Path, track_use: bool = True, *, fresh: bool = False) -> None:
+        self.folder = folder
         self.path = folder / CACHE_FILE
         self.track_use = track_use  # False: only look (no build follows to prune after)
+        self.fresh = fresh
         self.used: set[tuple[str, str]] = set()
-        self.generation = 1
+        self.pending: dict[tuple[str, str], bytes] = {}
         self.hits = 0
         self.misses = 0
         self.connection: sqlite3.Connection | None = None
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / ".gitignore").write_text("*\n")
-            self.connection = self._open()
-        except (OSError, sqlite3.Error):
-            self._reset()
+        if not fresh and self.path.is_file():
+            try:
+                self.connection = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            except sqlite3.Error:
+                self.connection = None
 
-    def _open(self) -> sqlite3.Connection:
-        connection = sqlite3.connect(self.path, timeout=5)
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
-            "PRIMARY KEY (namespace, key))"
-        )
-        # The generation (build) that last used each entry, apart from the values: marking
-        # a row of a large value used would rewrite the value. A build is one generation
-        # more than the newest, and prunes what no build of its generation used.
-        connection.execute(
-            "CREATE TABLE IF NOT EXISTS uses (namespace TEXT, key TEXT, generation INTEGER, "
-            "PRIMARY KEY (namespace, key))"
-        )
-        newest = connection.execute("SELECT COALESCE(MAX(generation), 0) FROM uses").fetchone()
-        self.generation = int(newest[0]) + 1
-        connection.commit()
-        return connection
-
-    def _reset(self) -> None:
-        """Start over with an empty cache file (a corrupt or unreadable one is dropped)."""
-        if self.connection is not None:
-            self.connection.close()
-        self.connection = None
-        try:
-            self.path.unlink(missing_ok=True)
-            self.connection = self._open()
-        except (OSError, sqlite3.Error):
-            self.connection = None
-
-    def get(self, namespace: str, key: str) -> bytes | None:
+    def _stored(self, namespace: str, key: str) -> bytes | None:
         if self.connection is None:
             return None
         try:
-            value = _select(self.connection, namespace, key)
-        except sqlite3.Error:
-            self._reset()
+            return _select(self.connection, namespace, key)
+        except sqlite3.Error:  # a corrupt or foreign file: a miss, replaced at commit
+            self._close()
             return None
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        value = self.pending.get((namespace, key))
+        if value is None:
+            value = self._stored(namespace, key)
         if value is None:
             self.misses += 1
             return None
@@ -169,40 +152,29 @@ class SqliteMemo:
         return value
 
     def put(self, namespace: str, key: str, value: bytes) -> None:
-        if self.connection is None:
-            return
-        try:
-            self.connection.execute(
-                "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
-                (namespace, key, value),
-            )
-            self._mark_used(namespace, key)
-        except sqlite3.Error:
-            self._reset()
+        self.pending[(namespace, key)] = value
+        self._mark_used(namespace, key)
 
     def reader(self) -> Callable[[], Memo]:
-        """Commit, so that a worker's own connection sees every entry written so far."""
-        if self.connection is not None:
-            try:
-                self.connection.commit()
-            except sqlite3.Error:
-                self._reset()
-        path = self.path
-        return lambda: _SqliteReader(path)
+        """A forked worker's view: the stored entries and those this run made so far."""
+        path = None if self.connection is None else self.path
+        made = dict(self.pending)
+        return lambda: _SqliteReader(path, made)
 
     def has(self, namespace: str, key: str) -> bool:
-        if self.connection is None:
-            return False
-        try:
-            row = self.connection.execute(
-                "SELECT 1 FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
-            ).fetchone()
-        except sqlite3.Error:
-            self._reset()
-            return False
-        if row is not None:
+        found = (namespace, key) in self.pending
+        if not found and self.connection is not None:
+            try:
+                row = self.connection.execute(
+                    "SELECT 1 FROM entries WHERE namespace = ? AND key = ?", (namespace, key)
+                ).fetchone()
+            except sqlite3.Error:
+                self._close()
+                row = None
+            found = row is not None
+        if found:
             self._mark_used(namespace, key)
-        return row is not None
+        return found
 
     def replay(self, record: MemoRecord) -> None:
         found, missed, written = record
@@ -215,30 +187,76 @@ class SqliteMemo:
 
     def _mark_used(self, namespace: str, key: str) -> None:
         if self.track_use:
-            self.used.add((namespace, key))  # written at close, in one statement
+            self.used.add((namespace, key))  # written at commit, in one statement
 
-    def close(self, prune: bool) -> None:
-        """Commit; with `prune`, drop entries this run did not use (superseded values)."""
-        if self.connection is None:
+    def _close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = None
+
+    def discard(self) -> None:
+        """Forget what this run made; the cache stays as it was."""
+        self._close()
+        self.pending.clear()
+
+    def commit(self, prune: bool) -> None:
+        """Write what this run made and which entries it used; with `prune` (a complete
+        build), drop the entries it did not use (superseded values)."""
+        self._close()
+        if not self.pending and not self.used:
             return
         try:
-            self.connection.executemany(
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.is_file():
+                ignore.write_text("*\n")
+            try:
+                self._write(prune)
+            except sqlite3.DatabaseError:  # not a database: start over with this run's entries
+                self.path.unlink(missing_ok=True)
+                self._write(prune)
+        except (OSError, sqlite3.Error):
+            pass  # a cache that cannot be written is a slower next build, not an error
+        self.pending.clear()
+
+    def _write(self, prune: bool) -> None:
+        connection = sqlite3.connect(self.path, timeout=5)
+        try:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS entries (namespace TEXT, key TEXT, value BLOB, "
+                "PRIMARY KEY (namespace, key))"
+            )
+            # The generation (build) that last used each entry, apart from the values: marking
+            # a row of a large value used would rewrite the value. A build is one generation
+            # more than the newest, and prunes what no build of its generation used.
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS uses (namespace TEXT, key TEXT, generation INTEGER, "
+                "PRIMARY KEY (namespace, key))"
+            )
+            if self.fresh:
+                connection.execute("DELETE FROM entries")
+                connection.execute("DELETE FROM uses")
+            newest = connection.execute("SELECT COALESCE(MAX(generation), 0) FROM uses")
+            generation = int(newest.fetchone()[0]) + 1
+            connection.executemany(
+                "INSERT OR REPLACE INTO entries (namespace, key, value) VALUES (?, ?, ?)",
+                ((namespace, key, value) for (namespace, key), value in self.pending.items()),
+            )
+            connection.executemany(
                 "INSERT OR REPLACE INTO uses (namespace, key, generation) VALUES (?, ?, ?)",
-                ((namespace, key, self.generation) for namespace, key in sorted(self.used)),
+                ((namespace, key, generation) for namespace, key in sorted(self.used)),
             )
             if prune:
-                self.connection.execute(
+                connection.execute(
                     "DELETE FROM entries WHERE NOT EXISTS (SELECT 1 FROM uses WHERE "
                     "uses.namespace = entries.namespace AND uses.key = entries.key "
                     "AND uses.generation = ?)",
-                    (self.generation,),
+                    (generation,),
                 )
-                self.connection.execute("DELETE FROM uses WHERE generation < ?", (self.generation,))
-            self.connection.commit()
-            self.connection.close()
-        except sqlite3.Error:
-            pass
-        self.connection = None
+                connection.execute("DELETE FROM uses WHERE generation < ?", (generation,))
+            connection.commit()
+        finally:
+            connection.close()
 
 
 def _select(connection: sqlite3.Connection, namespace: str, key: str) -> bytes | None:
@@ -249,18 +267,22 @@ def _select(connection: sqlite3.Connection, namespace: str, key: str) -> bytes |
 
 
 class _SqliteReader:
-    """A worker's read-only connection to the cache; any problem is a miss, never a reset."""
+    """A worker's read-only view of the cache (its own connection, and what the parent had
+    made when it forked); any problem is a miss, never a reset."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | None, made: dict[tuple[str, str], bytes]) -> None:
+        self.made = made
         self.connection: sqlite3.Connection | None = None
-        try:
-            self.connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
-        except sqlite3.Error:
-            self.connection = None
+        if path is not None:
+            try:
+                self.connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=5)
+            except sqlite3.Error:
+                self.connection = None
 
     def get(self, namespace: str, key: str) -> bytes | None:
-        if self.connection is None:
-            return None
+        value = self.made.get((namespace, key))
+        if value is not None or self.connection is None:
+            return value
         try:
             return _select(self.connection, namespace, key)
         except sqlite3.Error:

@@ -138,12 +138,11 @@ def _build(
     root: Path, output: Path | None, base_url: str | None, strict: bool, clean: bool, quiet: bool
 ) -> BuildResult:
     from cxsite.build import build as build_site
-    from cxsite.build import clear_cache
 
-    if clean:
-        clear_cache(root)
     with _progress(enabled=not quiet) as progress:
-        return build_site(root, output, base_url=base_url, strict=strict, progress=progress)
+        return build_site(
+            root, output, base_url=base_url, strict=strict, progress=progress, clean=clean
+        )
 
 
 @contextmanager

@@ -20,3 +20,6 @@ class BuildResult:
     touchpoints: int = 0
     red: int = 0  # touchpoint scores (any dimension) that are red in the latest period
     unchanged: bool = False  # nothing had changed since the last build: nothing was done
+    # The measurement files outside data/, content/ and themes/ that the build read (paths
+    # relative to the project); None when it could not read cxsite.yaml to know them.
+    extra_inputs: tuple[str, ...] | None = None

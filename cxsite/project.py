@@ -49,6 +49,7 @@ class Reading:
     project: Project | None
     checkable: Project | None
     diagnostics: Diagnostics
+    measurement_paths: tuple[str, ...] | None = None  # as cxsite.yaml names them
 
 
 def read_project(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> Reading:
@@ -64,7 +65,8 @@ def read_project(root: Path, today: dt.date | None = None, memo: Memo | None = N
     validation = validate_sources(raw, today, memo)
     diagnostics.extend(validation.errors)
     project = validation.project if not diagnostics.errors else None
-    return Reading(project, project or validation.checkable, diagnostics)
+    checkable = project or validation.checkable
+    return Reading(project, checkable, diagnostics, validation.measurement_paths)
 
 
 def load_project(

@@ -31,7 +31,7 @@ from cxsite.render import RenderedPage, render_pages, search_index_bytes
 from cxsite.scaffold import first_placeholder
 from cxsite.scoring.engine import Scores
 from cxsite.theme import ThemeRenderError
-from cxsite.uptodate import Stamps, input_stamps
+from cxsite.uptodate import InputStamps, changed_inputs, input_stamps
 from cxsite.validate import Origin, validate_model
 from cxsite.write import Manifest, output_matches, remove_leftovers
 
@@ -43,7 +43,7 @@ SEARCH_INDEX = "assets/search-index.js"
 class BuildState:
     """What the last complete build in this process read and made."""
 
-    stamps: Stamps
+    stamps: InputStamps
     extra: tuple[str, ...]  # measurement files outside the input folders
     project: Project  # as rendered (with any --base-url applied)
     scores: Scores
@@ -66,17 +66,21 @@ def forget() -> None:
     _last.clear()
 
 
-def quick_rebuild(root: Path, output: Path, settings: str, stamps: Stamps) -> BuildResult | None:
-    """The build, done by re-rendering edited playbooks only; None where that cannot be."""
+def quick_rebuild(
+    root: Path, output: Path, settings: str, stamps: InputStamps
+) -> BuildResult | None:
+    """The build, done by re-rendering edited playbooks only; None where that cannot be.
+
+    `stamps` are the inputs' stamps now, taken before anything is read.
+    """
     state = _last.get(settings)
     if state is None or not output_matches(output, state.manifest):
         return None
-    stamps = {**stamps, **input_stamps(root, state.extra, folders=False)}
-    changed = {
-        p for p in stamps.keys() | state.stamps.keys() if stamps.get(p) != state.stamps.get(p)
-    }
+    unstamped = [name for name in state.extra if name not in stamps.stamps]
+    stamps = stamps.with_files(input_stamps(root, unstamped, folders=False))
+    changed = changed_inputs(root, state.stamps, stamps)
     if not changed or not all(
-        _is_playbook(p) and p in state.stamps and p in stamps for p in changed
+        _is_playbook(p) and p in state.stamps.stamps and p in stamps.stamps for p in changed
     ):
         return None
     project = state.project

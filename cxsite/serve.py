@@ -20,6 +20,7 @@ from cxsite.build import build
 from cxsite.cache import CACHE_DIR
 from cxsite.errors import Diagnostics
 from cxsite.outcome import BuildResult
+from cxsite.uptodate import is_input
 
 EVENTS = "/__cxsite/events"
 SCRIPT = "/__cxsite/livereload.js"
@@ -28,7 +29,6 @@ LIVE_RELOAD_JS = b"""(function () {
   source.onmessage = function (event) { if (event.data === "reload") { location.reload(); } };
 })();
 """
-WATCHED = ("cxsite.yaml", "data", "content", "themes")
 
 
 @dataclass
@@ -161,6 +161,7 @@ class LiveServer:
         self.httpd.daemon_threads = True
         self.stop_event = threading.Event()
         self.building = threading.Lock()
+        self.extra_inputs: tuple[str, ...] = ()  # measurement files the last build read elsewhere
 
     @property
     def url(self) -> str:
@@ -170,16 +171,16 @@ class LiveServer:
     def rebuild(self) -> BuildResult:
         with self.building:  # one build at a time: they share the output and the cache
             result = build(self.root, self.state.folder, reuse=False)
+            if result.extra_inputs is not None:  # else cxsite.yaml could not be read
+                self.extra_inputs = result.extra_inputs
             self.state.publish(result)
         self.report(result)
         return result
 
     def watched(self, change_path: str) -> bool:
-        path = Path(change_path).resolve()
-        ignored = (self.root / CACHE_DIR, self.root / "output")
-        if any(path.is_relative_to(folder) for folder in ignored):
-            return False
-        return any(path.is_relative_to(self.root / name) for name in WATCHED)
+        """Whether a change is to an input: exactly the files the build reads (the list the
+        up-to-date check stamps), wherever they are in the project."""
+        return is_input(self.root, Path(change_path), self.extra_inputs)
 
     def watch(self) -> None:
         from watchfiles import watch

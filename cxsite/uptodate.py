@@ -1,21 +1,25 @@
 """Is the output already what a build would write? Answered from file stamps, before any
 heavy import, so that a build with nothing to do takes a fraction of a second.
 
-After a complete build, the stamps (size, modification time) of every input file are kept
-with the build's summary and problems. The next build with the same settings, cxsite and
-library versions and day compares them: when every input and every output file is as it
-was, it reports the earlier result instead of building. Like Make and Git, it trusts
-stamps only of files that had not changed for a few seconds when they were recorded
-("racy" timestamps are always read again).
+Before a build reads anything, the stamp (size, modification and change times, inode) of
+every input file is taken; after a complete build they are kept with its summary and
+problems. The next build with the same settings, cxsite and library versions and day
+compares them: when every input and every output file is as it was, it reports the earlier
+result instead of building. The change time and inode catch an edit whose modification
+time was put back (rsync -t, sync tools). Like Git, it does not trust a "racy" stamp, one
+taken within the clock's resolution of the file's last change: a second edit within the
+same tick could keep every part of it. Such a file's content hash is taken with its stamp,
+and compared instead (an unchanged file is not a reason to build again).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -26,13 +30,28 @@ from cxsite.outcome import BuildResult
 from cxsite.write import manifest_of, output_matches
 
 INPUT_FOLDERS = ("data", "content", "themes")
+CONFIG_FILE = "cxsite.yaml"
+# A stamp taken less than this after its file changed is racy. Timestamps are truncated to
+# the file system's resolution (2 s on FAT) and come from a clock that lags by a tick.
 RACY_NS = 3_000_000_000
+UNKNOWN = ""  # the content hash of a file read at an unknown moment: never equal to another
 # Libraries whose version can change the bytes of a build.
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "nh3", "pandas", "pyarrow",
              "pyyaml", "pydantic", "vl-convert-python", "altair", "duckdb", "dask")  # fmt: skip
 NAMESPACE = "up-to-date"
 
-Stamps = dict[str, tuple[int, int]]
+Stamp = tuple[int, int, int, int]  # size, modification time (ns), change time (ns), inode
+
+
+@dataclass(frozen=True)
+class InputStamps:
+    """The stamp of every input file, and the content hash of each whose stamp is racy."""
+
+    stamps: dict[str, Stamp]
+    hashes: dict[str, str]
+
+    def with_files(self, other: InputStamps) -> InputStamps:
+        return InputStamps({**self.stamps, **other.stamps}, {**self.hashes, **other.hashes})
 
 
 @dataclass(frozen=True)
@@ -64,17 +83,62 @@ def build_settings_key(output: Path, base_url: str | None, strict: bool) -> str:
     )
 
 
-def input_stamps(root: Path, extra: Iterable[str], *, folders: bool = True) -> Stamps:
-    """Size and modification time of cxsite.yaml, every file under data/, content/ and
-    themes/ (unless not `folders`), and the `extra` files (measurement files elsewhere)."""
-    stamps: Stamps = {}
-    base = str(root)
-    for name in ("cxsite.yaml", *extra):
+def is_input(root: Path, path: Path, extra: Iterable[str]) -> bool:
+    """Whether a build reads `path`: cxsite.yaml, a file under data/, content/ or themes/,
+    or one of the `extra` files (measurement files elsewhere in the project)."""
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return False
+    listed = {os.path.normpath(name) for name in (CONFIG_FILE, *extra)}
+    return relative in listed or relative.split("/")[0] in INPUT_FOLDERS
+
+
+def input_stamps(root: Path, extra: Iterable[str], *, folders: bool = True) -> InputStamps:
+    """The stamps of cxsite.yaml and every file under data/, content/ and themes/ (unless
+    not `folders`: then of the `extra` files only) and of the `extra` files, with the
+    content hash of those whose stamp is racy.
+
+    Taken before the build reads them: a file saved while it builds has another stamp
+    afterwards, or (racy) another hash.
+    """
+    taken = time.time_ns()
+    stamps: dict[str, Stamp] = {}
+    hashes: dict[str, str] = {}
+    for name, path, stat in _input_files(str(root), extra, folders):
+        stamps[name] = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        if is_racy(stat, taken):
+            hashes[name] = content_hash(path)
+    return InputStamps(stamps, hashes)
+
+
+def is_racy(stat: os.stat_result, taken: int) -> bool:
+    """Whether a stamp taken at `taken` (ns) is too close to the file's last change to trust."""
+    return taken - max(stat.st_mtime_ns, stat.st_ctime_ns) < RACY_NS
+
+
+def content_hash(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes (UNKNOWN when it cannot be read)."""
+    hasher = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                hasher.update(block)
+    except OSError:
+        return UNKNOWN
+    return hasher.hexdigest()
+
+
+def _input_files(
+    base: str, extra: Iterable[str], folders: bool
+) -> Iterator[tuple[str, str, os.stat_result]]:
+    """(name relative to the project, path, stat) of every input file."""
+    for name in (CONFIG_FILE, *extra) if folders else extra:
+        path = os.path.join(base, name)
         try:
-            stat = os.stat(os.path.join(base, name))
+            yield name, path, os.stat(path)
         except OSError:
             continue
-        stamps[name] = (stat.st_size, stat.st_mtime_ns)
     pending = [name for name in INPUT_FOLDERS if folders]
     while pending:
         folder = pending.pop()
@@ -91,52 +155,80 @@ def input_stamps(root: Path, extra: Iterable[str], *, folders: bool = True) -> S
                 stat = entry.stat()
             except OSError:
                 continue
-            stamps[name] = (stat.st_size, stat.st_mtime_ns)
-    return stamps
+            yield name, entry.path, stat
+
+
+def changed_inputs(root: Path, recorded: InputStamps, now: InputStamps) -> set[str]:
+    """The input files added, removed or changed between two stampings: another stamp, or
+    (for a racy one) the same stamp but other content."""
+    changed = {
+        name
+        for name in recorded.stamps.keys() | now.stamps.keys()
+        if recorded.stamps.get(name) != now.stamps.get(name)
+    }
+    for name, recorded_hash in recorded.hashes.items():
+        if name in changed:
+            continue
+        current = now.hashes.get(name) or content_hash(root / name)
+        if recorded_hash == UNKNOWN or current != recorded_hash:
+            changed.add(name)
+    return changed
 
 
 def record(
     memo: Memo,
     key: str,
-    stamps: Stamps,
+    inputs: InputStamps,
     summary: Summary,
     diagnostics: Diagnostics,
     extra: Iterable[str],
 ) -> None:
-    """Remember a complete build, unless an input changed too recently to trust its stamp."""
-    newest = max((mtime for _, mtime in stamps.values()), default=0)
-    if time.time_ns() - newest <= RACY_NS:
-        return
+    """Remember a complete build: the stamps of what it read, what it reported, and (for
+    any settings) the measurement files elsewhere it read, to stamp before the next build."""
     payload = {
-        "stamps": stamps,
+        "stamps": inputs.stamps,
+        "hashes": inputs.hashes,
         "extra": sorted(extra),
         "summary": asdict(summary),
         "diagnostics": [asdict(item) for item in diagnostics.items],
     }
     memo.put(NAMESPACE, key, json.dumps(payload, sort_keys=True).encode())
+    memo.put(NAMESPACE, EXTRA_KEY, json.dumps(sorted(extra)).encode())
 
 
-def recorded_result(
-    memo: Memo, key: str, root: Path, output_unchanged: bool, stamps: Stamps | None = None
-) -> tuple[Summary, Diagnostics] | None:
-    """The recorded build's summary and problems, if nothing it read or wrote has changed."""
+EXTRA_KEY = "extra"
+
+
+@dataclass(frozen=True)
+class _Recorded:
+    inputs: InputStamps
+    summary: Summary
+    diagnostics: Diagnostics
+
+
+def _recorded(memo: Memo, key: str) -> _Recorded | None:
     stored = memo.get(NAMESPACE, key)
-    if stored is None or not output_unchanged:
+    if stored is None:
         return None
     try:
         payload = json.loads(stored)
-        recorded = {path: (int(a), int(b)) for path, (a, b) in payload["stamps"].items()}
-        extra = [str(path) for path in payload["extra"]]
+        stamps: dict[str, Stamp] = {
+            str(path): (int(size), int(mtime), int(ctime), int(inode))
+            for path, (size, mtime, ctime, inode) in payload["stamps"].items()
+        }
+        hashes = {str(path): str(value) for path, value in payload["hashes"].items()}
         summary = Summary(**payload["summary"])
         items = [LocatedError(**item) for item in payload["diagnostics"]]
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    now = input_stamps(root, extra, folders=stamps is None)
-    if stamps is not None:
-        now = {**stamps, **now}
-    if now != recorded:
-        return None
-    return summary, Diagnostics(items)
+    return _Recorded(InputStamps(stamps, hashes), summary, Diagnostics(items))
+
+
+def _recorded_extra(memo: Memo) -> list[str]:
+    try:
+        return [str(name) for name in json.loads(memo.get(NAMESPACE, EXTRA_KEY) or b"[]")]
+    except (ValueError, TypeError):
+        return []
 
 
 def manifest_key(output: Path) -> str:
@@ -144,31 +236,28 @@ def manifest_key(output: Path) -> str:
     return digest(str(output))
 
 
-def unchanged_build(
-    root: Path,
-    output: Path | None,
-    base_url: str | None,
-    strict: bool,
-    stamps: Stamps | None = None,
-) -> BuildResult | None:
-    """The last build's result when nothing it read or wrote has changed, else None."""
+def check_inputs(
+    root: Path, output: Path, base_url: str | None, strict: bool
+) -> tuple[BuildResult | None, InputStamps, list[str]]:
+    """The last build's result if nothing it read or wrote has changed (else None); the
+    stamps of the inputs now, before anything is read; and the measurement files outside
+    data/, content/ and themes/ that the last build read (stamped with the rest)."""
     started = time.perf_counter()
-    root = root.resolve()
-    output = (output or root / "output").resolve()
-    if not (root / CACHE_DIR).is_dir():
-        return None
+    root, output = root.resolve(), output.resolve()
     cache = SqliteMemo(root / CACHE_DIR, track_use=False)
     try:
-        manifest = manifest_of(cache.get("manifest", manifest_key(output)))
-        key = build_settings_key(output, base_url, strict)
-        found = recorded_result(cache, key, root, output_matches(output, manifest), stamps)
+        extra = _recorded_extra(cache)
+        inputs = input_stamps(root, extra)
+        recorded = _recorded(cache, build_settings_key(output, base_url, strict))
+        if recorded is None or changed_inputs(root, recorded.inputs, inputs):
+            return None, inputs, extra
+        if not output_matches(output, manifest_of(cache.get("manifest", manifest_key(output)))):
+            return None, inputs, extra
     finally:
-        cache.close(prune=False)
-    if found is None:
-        return None
-    summary, diagnostics = found
-    return BuildResult(
-        diagnostics,
+        cache.discard()
+    summary = recorded.summary
+    result = BuildResult(
+        recorded.diagnostics,
         output,
         summary.files,
         time.perf_counter() - started,
@@ -176,4 +265,14 @@ def unchanged_build(
         touchpoints=summary.touchpoints,
         red=summary.red,
         unchanged=True,
+        extra_inputs=tuple(extra),
     )
+    return result, inputs, extra
+
+
+def unchanged_build(
+    root: Path, output: Path | None, base_url: str | None, strict: bool
+) -> BuildResult | None:
+    """The last build's result when nothing it read or wrote has changed, else None."""
+    output = output or root / "output"
+    return check_inputs(root, output, base_url, strict)[0]

@@ -109,6 +109,9 @@ class Validation:
     # with no errors of their own: what measurement files are checked against when the
     # project has errors (here or in reading). None when cxsite.yaml cannot be read at all.
     checkable: Project | None = None
+    # Every measurement file cxsite.yaml names, with errors or not (what a build reads and
+    # `serve` watches); None when cxsite.yaml cannot be read at all.
+    measurement_paths: tuple[str, ...] | None = None
 
 
 def validate_sources(
@@ -155,6 +158,7 @@ def validate_sources(
 
     if config is None:
         return Validation(None, errors, None)
+    paths = tuple(source.path for source in config.measurements)
     valid = Project(
         root=raw.root,
         config=config,
@@ -188,7 +192,7 @@ def validate_sources(
         },
     )
     if any(error.severity == "error" for error in errors):
-        return Validation(None, errors, checkable)
+        return Validation(None, errors, checkable, paths)
     project = replace(
         valid,
         playbooks={
@@ -197,7 +201,7 @@ def validate_sources(
         },
         pages=pages,
     )
-    return Validation(project, errors, checkable)
+    return Validation(project, errors, checkable, paths)
 
 
 def _unread_measurements_note(

@@ -383,3 +383,43 @@ def test_base_url_option_is_checked(make_project: ProjectFactory) -> None:
     assert code == 2
     assert "--base-url must be an http(s) URL" in err
     assert run("--project", str(root), "build", "--base-url", "https://intranet/cx/")[0] == 0
+
+
+def _project_files(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of the project, cache and output included, with its modification time."""
+    return {
+        p.relative_to(root).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+BROKEN = {
+    "config": ("cxsite.yaml", "title: [unclosed\n"),
+    "content": ("content/playbooks/billing-trust.md", "---\ntitle: [unclosed\n---\nBody.\n"),
+    "data": ("data/departments.yaml", "- id: [broken\n"),
+}
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    ["--output .", "--output data", "--clean --output .", "--base-url nowhere",
+     "config", "content", "data"],
+)  # fmt: skip
+@pytest.mark.parametrize("cached", [True, False])
+def test_a_refused_or_failed_build_changes_nothing_in_the_project(
+    make_project: ProjectFactory, refusal: str, cached: bool
+) -> None:
+    root = make_project()
+    if cached:
+        assert run("--project", str(root), "build")[0] == 0
+    options = refusal.split() if refusal.startswith("--") else []
+    if refusal in BROKEN:
+        name, text = BROKEN[refusal]
+        (root / name).write_text(text)
+    before = _project_files(root)
+    code, _, err = run("--project", str(root), "build", *options)
+    assert code in (1, 2), err
+    assert _project_files(root) == before
+    if not cached:
+        assert not (root / ".cxsite-cache").exists()

@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,10 @@ from conftest import write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxsite import quick
 from cxsite.build import build
-from cxsite.cache import CACHE_DIR, MemoryMemo, NoMemo
+from cxsite.cache import CACHE_DIR, RECENT, MemoryMemo, NoMemo
+from cxsite.serve import LiveServer
 
 CONFIG = """\
 title: Incremental
@@ -45,6 +49,20 @@ def fresh_project(root: Path) -> Path:
     (folder / "a.csv").write_text("touchpoint,dimension,period,value\n" + "\n".join(rows) + "\n")
     (folder / "b.csv").write_text(
         "touchpoint,dimension,period,value,n\napp-login,quality,2025-02,70,20\n"
+    )
+    return root
+
+
+def project_with_an_export(root: Path) -> Path:
+    """`fresh_project`, with one more measurement file outside data/ (as the config allows)."""
+    fresh_project(root)
+    config = root / "cxsite.yaml"
+    config.write_text(
+        config.read_text() + "  - {path: exports/survey.csv, layout: long, kind: percent}\n"
+    )
+    (root / "exports").mkdir()
+    (root / "exports" / "survey.csv").write_text(
+        "touchpoint,dimension,period,value,n\nsupport-call,quality,2025-03,64,30\n"
     )
     return root
 
@@ -208,3 +226,112 @@ def test_build_refuses_to_write_over_sources(tmp_path: Path, name: str) -> None:
     assert result.output is None
     assert "refusing" in result.diagnostics.errors[-1].message
     assert tree(root / "data") == before
+
+
+# Edits that stamps alone can miss, and the files they touch (for what serve must watch).
+TRICKY = st.sampled_from(
+    ["same-size-playbook", "same-size-data-csv", "same-size-export", "same-second-playbook",
+     "append-export", "delete-page", "rename-playbook", "add-playbook", "edit-playbook"]
+)  # fmt: skip
+
+
+def replace_last_character(path: Path, character: str) -> None:
+    """Replace the character before the final newline: the file keeps its size."""
+    text = path.read_text()
+    path.write_text(text[:-2] + character + "\n")
+
+
+def tricky_edit(root: Path, action: str, number: int) -> list[Path]:
+    """One change, made the hard way for stamps; returns the paths it touched."""
+    playbooks = root / "content" / "playbooks"
+    if action.startswith("same-size-"):  # then the modification time is put back
+        path, character = {
+            "same-size-playbook": (sorted(playbooks.glob("*.md"))[0], "abcdefgh"[number % 8]),
+            "same-size-data-csv": (root / "data" / "measurements" / "a.csv", str(1 + number % 5)),
+            "same-size-export": (root / "exports" / "survey.csv", str(1 + number % 9)),
+        }[action]
+        stat = path.stat()
+        replace_last_character(path, character)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # rsync -t, sync tools
+        return [path]
+    if action == "same-second-playbook":  # two saves in one second, on a 1 s file system
+        path = sorted(playbooks.glob("*.md"))[0]
+        second = time.time_ns() // 1_000_000_000 * 1_000_000_000
+        for character in "xy":
+            replace_last_character(path, character)
+            os.utime(path, ns=(second, second))
+        return [path]
+    if action == "append-export":
+        path = root / "exports" / "survey.csv"
+        path.write_text(
+            path.read_text() + f"app-login,quality,2025-0{1 + number % 3},{number % 100},5\n"
+        )
+        return [path]
+    if action == "delete-page":
+        pages = sorted((root / "content").glob("*.md"))
+        if pages:
+            pages[-1].unlink()
+        return pages[-1:]
+    if action == "rename-playbook":
+        path = sorted(playbooks.glob("*.md"))[-1]
+        target = playbooks / f"renamed-{number}.md"
+        if target.exists():
+            return []
+        path.rename(target)
+        return [path, target]
+    if action == "add-playbook":
+        edit(root, action, number)
+        return [playbooks / f"extra-{number}.md"]
+    edit(root, action, number)
+    return sorted(playbooks.glob("*.md"))[:1]
+
+
+@contextmanager
+def as_a_new_process() -> Iterator[None]:
+    """What the command line starts with: nothing remembered in memory by earlier builds."""
+    held_builds, held_values = dict(quick._last), RECENT._held
+    quick.forget()
+    RECENT._held = {}
+    try:
+        yield
+    finally:
+        quick._last.clear()
+        quick._last.update(held_builds)
+        RECENT._held = held_values
+
+
+@settings(
+    max_examples=15,  # about 25 s on 2 cores: each step builds three ways
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.tuples(TRICKY, st.integers(0, 999)), min_size=1, max_size=4))
+def test_no_edit_sequence_fools_the_incremental_build_or_serve(
+    tmp_path: Path, steps: list[tuple[str, int]]
+) -> None:
+    workdir = tmp_path / f"run-{time.monotonic_ns()}"
+    root = project_with_an_export(workdir / "project")
+    server = LiveServer(root, "127.0.0.1", 0, lambda result: None)
+    try:
+        assert server.rebuild().output is not None
+        with as_a_new_process():
+            assert build(root).output is not None
+        for action, number in steps:
+            touched = tricky_edit(root, action, number)
+            assert all(server.watched(str(path)) for path in touched), action
+            served = server.rebuild()
+            with as_a_new_process():
+                incremental = build(root)
+            clean = build(root, workdir / "clean", memo=NoMemo())
+            assert (incremental.output is None) == (clean.output is None) == (served.output is None)
+            if incremental.output is None or clean.output is None:
+                continue
+            expected = tree(clean.output)
+            assert tree(incremental.output) == expected, action
+            assert tree(server.state.folder) == expected, action
+            with as_a_new_process():
+                assert build(root).unchanged, action  # and the next build has nothing to do
+    finally:
+        server.httpd.server_close()
+    shutil.rmtree(workdir)

@@ -9,11 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_incremental import age_files, fresh_project, tree
+from test_incremental import age_files, fresh_project, project_with_an_export, tree
 
-from cxsite import render
+from cxsite import quick, render
 from cxsite.build import build
 from cxsite.cache import NoMemo
+from cxsite.uptodate import InputStamps, changed_inputs, input_stamps
 from cxsite.write import MARKER, Deferred, Output, write_site
 
 
@@ -219,3 +220,68 @@ def test_edits_a_quick_rebuild_cannot_take_go_through_the_full_build(
         clean = build(root, tmp_path / "clean", memo=NoMemo())
         assert clean.output is not None
         assert tree(result.output) == tree(clean.output)
+
+
+def same_size_edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` by `new` (as long) and put the modification time back, as rsync -t does."""
+    assert len(old) == len(new)
+    stat = path.stat()
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("content/playbooks/billing-trust.md", "checks the last", "reruns the last"),
+        ("data/measurements/b.csv", ",70,", ",41,"),
+    ],
+)
+def test_a_same_size_edit_with_its_modification_time_put_back_is_rebuilt(
+    tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    root = fresh_project(tmp_path / "project")
+    age_files(root)  # stamps old enough to be trusted
+    assert build(root).output is not None
+    same_size_edit(root / name, old, new)
+    for process in ("same", "new"):
+        if process == "new":  # a new process: nothing remembered in memory
+            quick.forget()
+        again = build(root)
+        assert again.output is not None and not again.unchanged
+        clean = build(root, tmp_path / f"clean-{process}", memo=NoMemo())
+        assert clean.output is not None
+        assert tree(again.output) == tree(clean.output)
+        same_size_edit(root / name, new, old)
+        old, new = new, old
+
+
+def test_a_racy_stamp_is_compared_by_content(tmp_path: Path) -> None:
+    root = fresh_project(tmp_path / "project")
+    playbook = root / "content" / "playbooks" / "billing-trust.md"
+    recorded = input_stamps(root, [])  # right after the save: the stamp is racy
+    assert "content/playbooks/billing-trust.md" in recorded.hashes
+    assert changed_inputs(root, recorded, input_stamps(root, [])) == set()
+    playbook.write_text(playbook.read_text().replace("checks the last", "reruns the last"))
+    # An edit within the same clock tick keeps every part of the stamp
+    now = input_stamps(root, [])
+    now = InputStamps({**now.stamps, **recorded.stamps}, now.hashes)
+    assert changed_inputs(root, recorded, now) == {"content/playbooks/billing-trust.md"}
+
+
+def test_the_build_after_an_edit_build_has_nothing_to_do(tmp_path: Path) -> None:
+    root = project_with_an_export(tmp_path / "project")
+    assert build(root).output is not None
+    edits = ("content/playbooks/billing-trust.md", "data/measurements/a.csv", "exports/survey.csv")
+    for edited in edits:
+        path = root / edited
+        path.write_text(path.read_text() + "\n")  # no aging: its stamp is racy
+        quick.forget()
+        after_edit = build(root)
+        assert after_edit.output is not None and not after_edit.unchanged
+        quick.forget()
+        again = build(root)
+        assert again.unchanged, edited

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from test_browser import ARGS, CHROMIUM, poll
+from test_incremental import project_with_an_export
 
 from cxsite.cli import main
+from cxsite.serve import LiveServer
 
 
 def free_port() -> int:
@@ -202,3 +204,40 @@ def test_serve_survives_concurrent_requests_and_clients_that_leave(
     assert results == [200] * len(paths)
     assert process.poll() is None  # still serving
     assert fetch(base + "index.html")[0] == 200
+
+
+def test_serve_watches_every_input_the_build_read_and_nothing_else(tmp_path: Path) -> None:
+    root = project_with_an_export(tmp_path / "project")
+    (root / "notes").mkdir()
+    (root / "notes" / "todo.txt").write_text("not an input\n")
+    server = LiveServer(root, "127.0.0.1", 0, lambda result: None)
+    try:
+        assert server.rebuild().output is not None
+        inputs = ["cxsite.yaml", "data/measurements/a.csv", "exports/survey.csv",
+                  "content/playbooks/billing-trust.md", "data/touchpoints/app-login.yaml",
+                  "content/playbooks/new.md", "themes/brand/templates/base.html"]  # fmt: skip
+        assert [name for name in inputs if not server.watched(str(root / name))] == []
+        others = ["notes/todo.txt", "exports/other.csv", "output/index.html",
+                  ".cxsite-cache/cache.sqlite", ".cxsite-cache/serve/index.html"]  # fmt: skip
+        assert [name for name in others if server.watched(str(root / name))] == []
+    finally:
+        server.httpd.server_close()
+
+
+def test_serve_rebuilds_when_a_measurement_file_outside_data_changes(tmp_path: Path) -> None:
+    root = project_with_an_export(tmp_path / "project")
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    command = [sys.executable, "-m", "cxsite", "--project", str(root), "serve", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=log, stderr=log, text=True)
+    page = f"http://127.0.0.1:{port}/touchpoints/support-call.html"
+    try:
+        wait_until(lambda: _open(port) and fetch(page)[0] == 200, 60)
+        assert "Quality: 64.00" in fetch(page)[1]
+        survey = root / "exports" / "survey.csv"
+        survey.write_text(survey.read_text().replace(",64,", ",17,"))
+        wait_until(lambda: "Quality: 17.00" in fetch(page)[1])
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        log.close()

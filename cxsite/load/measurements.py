@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import hashlib
 import io
 import itertools
 import json
@@ -29,10 +28,10 @@ from cxsite.project import Project
 from cxsite.scoring.aggregate import PARTIAL_VALUES, merge_partials, partial_aggregates
 from cxsite.scoring.measures import Measure, measures_of
 from cxsite.scoring.observations import DataProblems, Vocabulary, observations_from_table
+from cxsite.uptodate import UNKNOWN, content_hash, is_racy
 
 BLOCK_SIZE = 16 * 1024 * 1024
 SIGNIFICANT_BITS = 40  # of n, Σ and Σ² in every partial (about 12 significant digits)
-RACY_NS = 3_000_000_000
 OPTIONAL_LONG_COLUMNS = ("persona", "n")
 
 
@@ -166,26 +165,23 @@ def _vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
 
 
 def file_hash(memo: Memo, path: Path) -> str | None:
-    """The content hash of a file, recomputed only when its size or modification time change."""
+    """The content hash of a file, recomputed only when its stamp (size, modification and
+    change times, inode) changes, or is racy (see cxsite.uptodate)."""
+    taken = time.time_ns()
     try:
         stat = path.stat()
     except OSError:
         return None
-    stat_key = digest(str(path.resolve()), str(stat.st_size), str(stat.st_mtime_ns))
-    # A file changed within the last seconds may change again within the same clock tick
-    # and keep its size ("racy" timestamps, as Git calls them): always hash those.
-    trusted = time.time_ns() - stat.st_mtime_ns > RACY_NS
+    stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    stat_key = digest(str(path.resolve()), *(str(part) for part in stamp))
+    trusted = not is_racy(stat, taken)
     known = memo.get("file-hash", stat_key) if trusted else None
     if known is not None:
         return known.decode()
-    hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            hasher.update(block)
-    content = hasher.hexdigest()
-    if trusted:
+    content = content_hash(path)
+    if trusted and content != UNKNOWN:
         memo.put("file-hash", stat_key, content.encode())
-    return content
+    return content or None
 
 
 def _cached_source_partials(
