@@ -77,14 +77,13 @@ def load_templates(memo: Memo) -> None:
         _templates.update(shipped["templates"])
         return
     # The templates' own code is part of the key, so editing them is never hidden by the cache.
-    stored = memo.get("charts", digest("chart-templates", key))
+    memo_key = digest("chart-templates", key)
+    stored = memo.get("charts", memo_key)
     if stored is not None:
         _templates.update(json.loads(stored))
         return
     _templates.update(build_templates())
-    memo.put(
-        "charts", digest("chart-templates", key), json.dumps(_templates, sort_keys=True).encode()
-    )
+    memo.put("charts", memo_key, json.dumps(_templates, sort_keys=True).encode())
 
 
 def _template(kind: str) -> str:
