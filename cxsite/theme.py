@@ -230,26 +230,46 @@ def theme_assets(root: Path, theme: str | None) -> dict[str, bytes]:
     return dict(sorted(assets.items()))
 
 
+# Files made from the installed altair and vl-convert, shipped with cxsite so that a build
+# on a fresh machine makes neither (scripts/prebuild.py writes them).
+PREBUILT = "prebuilt"
+
+
+def shipped_vega_bundle_name(vl_convert_version: str) -> str:
+    """The file name under cxsite/prebuilt/ of the bundle made by that vl-convert version."""
+    return f"vega-bundle-{vl_convert_version}.js"
+
+
 @lru_cache(maxsize=1)
-def _vega_bundle() -> bytes:
+def make_vega_bundle() -> bytes:
+    """The bundle as the installed vl-convert makes it (about a second, once per process)."""
     import vl_convert
 
     bundle = vl_convert.javascript_bundle()  # type: ignore[call-arg]  # snippet is optional
     return str(bundle).encode("utf-8")
 
 
+def _vega_bundle(vl_convert_version: str, memo: Memo | None) -> bytes:
+    shipped = resources.files("cxsite") / PREBUILT / shipped_vega_bundle_name(vl_convert_version)
+    if shipped.is_file():
+        return shipped.read_bytes()
+    key = digest("vega-bundle", vl_convert_version)
+    bundle = memo.get("vendor", key) if memo is not None else None
+    if bundle is None:
+        bundle = make_vega_bundle()
+        if memo is not None:
+            memo.put("vendor", key, bundle)
+    return bundle
+
+
 def vendor_assets(memo: Memo | None = None) -> dict[str, bytes]:
     """Vega, Vega-Lite and vega-embed in one script, from the vl-convert-python package.
 
-    Bundling takes about a second, so the bundle is remembered per vl-convert version.
+    vl-convert makes the bundle on each call (about a second), so the bundle of the
+    vl-convert version cxsite was released with ships in the package; with another version,
+    it is made once and remembered in the cache under that version.
     """
-    key = digest("vega-bundle", version("vl-convert-python"))
-    bundle = memo.get("vendor", key) if memo is not None else None
-    if bundle is None:
-        bundle = _vega_bundle()
-        if memo is not None:
-            memo.put("vendor", key, bundle)
-    return {"vendor/vega-bundle.js": bundle}
+    return {"vendor/vega-bundle.js": _vega_bundle(version("vl-convert-python"), memo)}
 
 
 def _walk(folder: Traversable, prefix: str) -> list[tuple[str, bytes]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -22,6 +23,11 @@ Result = TypeVar("Result")
 
 # Below this many jobs, starting workers costs more than it saves.
 MIN_PARALLEL_JOBS = 64
+# The first jobs run in this process for this long, to time them; workers start only when
+# the jobs left would take longer than MIN_PARALLEL_SECONDS here. A worker redoes what no job
+# here has done yet (compiling a template its pages use), a few tenths of a second.
+PROBE_SECONDS = 0.2
+MIN_PARALLEL_SECONDS = 1.0
 CHUNKS_PER_WORKER = 8
 
 
@@ -105,17 +111,45 @@ def run_jobs(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[Result]:
-    """`work(job, memo)` for every job, results in job order, in up to `workers` processes."""
+    """`work(job, memo)` for every job, results in job order, in up to `workers` processes.
+
+    The first jobs run here: they compile the templates and fill the caches that forked
+    workers then share, and they tell how long a job takes, so a build of a few pages never
+    pays for starting workers.
+    """
     results: list[Result] = []
-    if workers <= 1 or len(jobs) < MIN_PARALLEL_JOBS or "fork" not in _start_methods():
-        for done, job in enumerate(jobs, 1):
-            results.extend(work(job, memo))
-            if progress is not None:
-                progress(done, len(jobs))
-        return results
+    parallel = workers > 1 and len(jobs) >= MIN_PARALLEL_JOBS and "fork" in _start_methods()
+    started = time.perf_counter()
+    done = 0
+    while done < len(jobs):
+        elapsed = time.perf_counter() - started
+        if parallel and done and elapsed >= PROBE_SECONDS:
+            if elapsed / done * (len(jobs) - done) >= MIN_PARALLEL_SECONDS:
+                break
+            parallel = False
+        results.extend(work(jobs[done], memo))
+        done += 1
+        if progress is not None:
+            progress(done, len(jobs))
+    if done < len(jobs):
+        results.extend(_run_in_workers(jobs, done, work, memo, workers, progress))
+    return results
+
+
+def _run_in_workers(
+    jobs: Sequence[Job],
+    first: int,
+    work: Callable[[Job, Memo], list[Result]],
+    memo: Memo,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> list[Result]:
+    """`work` for the jobs from `first` on, in forked workers; their memo records replayed."""
+    results: list[Result] = []
     global _task
-    size = max(1, len(jobs) // (workers * CHUNKS_PER_WORKER))
-    chunks = [jobs[start : start + size] for start in range(0, len(jobs), size)]
+    left = jobs[first:]
+    size = max(1, len(left) // (workers * CHUNKS_PER_WORKER))
+    chunks = [left[start : start + size] for start in range(0, len(left), size)]
     records: list[MemoRecord] = []
     _task = _Task(work, memo.reader())  # type: ignore[arg-type]
     # Objects made so far are never collected in the workers: frozen, the collector leaves
@@ -123,7 +157,7 @@ def run_jobs(
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = 0
+            done = first
             for chunk_results, record in pool.imap(_run_chunk, chunks):
                 results.extend(chunk_results)  # type: ignore[arg-type]
                 records.append(record)

@@ -183,6 +183,8 @@ def test_a_theme_failing_while_rendering_is_located_not_internal(
 
     monkeypatch.setenv("CXSITE_WORKERS", workers)
     monkeypatch.setattr(cxsite.workers, "MIN_PARALLEL_JOBS", 1)  # workers even for a few pages
+    monkeypatch.setattr(cxsite.workers, "PROBE_SECONDS", 0.0)
+    monkeypatch.setattr(cxsite.workers, "MIN_PARALLEL_SECONDS", 0.0)
     monkeypatch.delenv("CXSITE_DEBUG", raising=False)
     root = make_project()
     assert run("--project", str(root), "build")[0] == 0

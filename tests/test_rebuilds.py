@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from test_incremental import age_files, fresh_project, project_with_an_export, tree
 
-from cxsite import quick, render
+from cxsite import quick, render, workers
 from cxsite.build import build
 from cxsite.cache import NoMemo
 from cxsite.uptodate import InputStamps, changed_inputs, input_stamps
@@ -142,6 +142,8 @@ def test_pages_rendered_by_workers_equal_one_process(
     monkeypatch.setenv("CXSITE_WORKERS", "1")
     alone = build(example_copy, tmp_path / "one", memo=NoMemo())
     monkeypatch.setenv("CXSITE_WORKERS", "2")
+    monkeypatch.setattr(workers, "PROBE_SECONDS", 0.0)  # workers however quick the pages
+    monkeypatch.setattr(workers, "MIN_PARALLEL_SECONDS", 0.0)
     shared = build(example_copy, tmp_path / "two")  # workers also fill the cache
     again = build(example_copy, tmp_path / "three")  # ... which a rebuild reads
     assert alone.output and shared.output and again.output

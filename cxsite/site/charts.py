@@ -4,10 +4,12 @@ altair. Every chart also carries its data as a table for readers without JavaScr
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from importlib import resources
 from importlib.metadata import version
 from typing import Any
 
@@ -43,19 +45,45 @@ def _altair() -> Any:
 
 
 KINDS = ("trend", "curve", "quadrants")
+SHIPPED_TEMPLATES = "chart-templates.json"  # under cxsite/prebuilt/ (scripts/prebuild.py)
 _templates: dict[str, str] = {}
 
 
+def templates_key() -> str:
+    """What the templates depend on: altair's version and the code that builds them."""
+    code = inspect.getsource(_build_template) + inspect.getsource(_threshold_layers)
+    hasher = hashlib.sha256(version("altair").encode())
+    hasher.update(code.encode())
+    return hasher.hexdigest()
+
+
+def build_templates() -> dict[str, str]:
+    """Every kind's template, built with altair (about half a second with its import)."""
+    return {kind: _build_template(kind) for kind in KINDS}
+
+
+def shipped_templates() -> dict[str, Any]:
+    """The templates shipped in the package, with the `key` they were built under."""
+    shipped = resources.files("cxsite") / "prebuilt" / SHIPPED_TEMPLATES
+    return dict(json.loads(shipped.read_text("utf-8"))) if shipped.is_file() else {}
+
+
 def load_templates(memo: Memo) -> None:
-    """Fill the chart templates from the memo (building them with altair only when missing)."""
+    """Fill the chart templates: the shipped ones when built under the same key, else from the
+    memo, else built with altair (and remembered in the memo)."""
+    key = templates_key()
+    shipped = shipped_templates()
+    if shipped.get("key") == key:
+        _templates.update(shipped["templates"])
+        return
     # The templates' own code is part of the key, so editing them is never hidden by the cache.
-    key = digest("chart-templates", version("altair"), inspect.getsource(_build_template))
-    stored = memo.get("charts", key)
+    memo_key = digest("chart-templates", key)
+    stored = memo.get("charts", memo_key)
     if stored is not None:
         _templates.update(json.loads(stored))
         return
-    _templates.update({kind: _build_template(kind) for kind in KINDS})
-    memo.put("charts", key, json.dumps(_templates, sort_keys=True).encode())
+    _templates.update(build_templates())
+    memo.put("charts", memo_key, json.dumps(_templates, sort_keys=True).encode())
 
 
 def _template(kind: str) -> str:

@@ -1,0 +1,81 @@
+"""The chart templates and the Vega bundle ship prebuilt (cxsite/prebuilt/): they must be what
+the installed altair and vl-convert make now, and a build that uses them loads neither."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib.metadata import version
+
+import pytest
+from conftest import REPO, ProjectFactory
+
+from cxsite.cache import MemoryMemo
+from cxsite.site import charts
+from cxsite.theme import PREBUILT, make_vega_bundle, shipped_vega_bundle_name, vendor_assets
+
+FOLDER = REPO / "cxsite" / PREBUILT
+REGENERATE = "run `.venv/bin/python scripts/prebuild.py` and commit cxsite/prebuilt/"
+
+
+def test_shipped_chart_templates_are_what_altair_builds_now() -> None:
+    shipped = json.loads((FOLDER / charts.SHIPPED_TEMPLATES).read_text("utf-8"))
+    assert shipped["key"] == charts.templates_key(), REGENERATE
+    assert shipped["templates"] == charts.build_templates(), REGENERATE
+
+
+def test_shipped_vega_bundle_is_what_vl_convert_makes_now() -> None:
+    bundle = FOLDER / shipped_vega_bundle_name(version("vl-convert-python"))
+    assert bundle.is_file(), REGENERATE
+    assert bundle.read_bytes() == make_vega_bundle(), REGENERATE
+    assert [path.name for path in FOLDER.glob(shipped_vega_bundle_name("*"))] == [bundle.name]
+
+
+def test_without_a_shipped_bundle_it_is_made_and_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shipped = vendor_assets()
+    monkeypatch.setattr("cxsite.theme.shipped_vega_bundle_name", lambda _: "missing.js")
+    memo = MemoryMemo()
+    assert vendor_assets(memo) == shipped
+    assert [namespace for namespace, _ in memo.values] == ["vendor"]
+    assert vendor_assets(memo) == shipped and memo.hits == 1
+
+
+def test_without_shipped_templates_they_are_built_and_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shipped = charts.shipped_templates()["templates"]
+    monkeypatch.setattr(charts, "_templates", {})
+    monkeypatch.setattr(charts, "shipped_templates", dict)
+    memo = MemoryMemo()
+    charts.load_templates(memo)
+    assert charts._templates == shipped
+    assert [namespace for namespace, _ in memo.values] == ["charts"]
+    monkeypatch.setattr(charts, "_templates", {})
+    charts.load_templates(memo)
+    assert charts._templates == shipped and memo.hits == 1
+
+
+PROBE = """
+import sys
+from pathlib import Path
+from cxsite.build import build
+result = build(Path(sys.argv[1]))
+assert result.output is not None, result.diagnostics
+print(" ".join(sorted(name for name in ("altair", "vl_convert") if name in sys.modules)))
+"""
+
+
+def test_a_fresh_build_imports_neither_altair_nor_vl_convert(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project()
+    assert not (root / ".cxsite-cache").exists()
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(root)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert (root / "output" / "assets" / "vendor" / "vega-bundle.js").is_file()
+    assert done.stdout.strip() == ""
