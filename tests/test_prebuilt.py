@@ -19,17 +19,30 @@ FOLDER = REPO / "cxsite" / PREBUILT
 REGENERATE = "run `.venv/bin/python scripts/prebuild.py` and commit cxsite/prebuilt/"
 
 
-def test_shipped_chart_templates_are_what_altair_builds_now() -> None:
+# CI installs the newest altair and vl-convert. When they are newer than the shipped files,
+# the shipped files must not be used (the build makes and caches its own, slower but right);
+# when they are the same, the shipped files must be exactly what they make.
+CURRENT = (FOLDER / shipped_vega_bundle_name(version("vl-convert-python"))).is_file()
+
+
+def test_shipped_chart_templates_are_what_altair_builds_or_are_not_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     shipped = json.loads((FOLDER / charts.SHIPPED_TEMPLATES).read_text("utf-8"))
-    assert shipped["key"] == charts.templates_key(), REGENERATE
-    assert shipped["templates"] == charts.build_templates(), REGENERATE
+    if shipped["key"] == charts.templates_key():
+        assert shipped["templates"] == charts.build_templates(), REGENERATE
+    else:  # another altair: what a build uses is what this altair builds
+        monkeypatch.setattr(charts, "_templates", {})
+        charts.load_templates(MemoryMemo())
+        assert charts._templates == charts.build_templates()
 
 
-def test_shipped_vega_bundle_is_what_vl_convert_makes_now() -> None:
-    bundle = FOLDER / shipped_vega_bundle_name(version("vl-convert-python"))
-    assert bundle.is_file(), REGENERATE
-    assert bundle.read_bytes() == make_vega_bundle(), REGENERATE
-    assert [path.name for path in FOLDER.glob(shipped_vega_bundle_name("*"))] == [bundle.name]
+def test_shipped_vega_bundle_is_what_vl_convert_makes_or_is_not_used() -> None:
+    shipped = list(FOLDER.glob(shipped_vega_bundle_name("*")))
+    assert len(shipped) == 1  # one bundle ships: made by the vl-convert of scripts/prebuild.py
+    if CURRENT:
+        assert shipped[0].read_bytes() == make_vega_bundle(), REGENERATE
+    assert vendor_assets(MemoryMemo())["vendor/vega-bundle.js"] == make_vega_bundle()
 
 
 def test_without_a_shipped_bundle_it_is_made_and_remembered(
@@ -78,4 +91,8 @@ def test_a_fresh_build_imports_neither_altair_nor_vl_convert(
     )
     assert done.returncode == 0, done.stderr
     assert (root / "output" / "assets" / "vendor" / "vega-bundle.js").is_file()
-    assert done.stdout.strip() == ""
+    shipped = json.loads((FOLDER / charts.SHIPPED_TEMPLATES).read_text("utf-8"))
+    if CURRENT and shipped["key"] == charts.templates_key():
+        assert done.stdout.strip() == ""
+    else:  # a newer altair or vl-convert than the shipped files: the build made its own
+        assert done.stdout.strip() != ""
