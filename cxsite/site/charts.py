@@ -192,17 +192,22 @@ def chart(
     }
     spec["description"] = summary or caption
     rows = tuple(tuple(_cell(value.get(key)) for key, _ in columns) for value in values)
-    text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
-    # `<`, `>` and `&` escaped so no value can close the script element it sits in.
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Chart(
         chart_id,
-        Markup(text),  # noqa: S704 - escaped above for a script element
+        script_json(spec),
         caption,
         tuple(heading for _, heading in columns),
         rows,
         summary,
     )
+
+
+def script_json(value: object) -> Markup:
+    """JSON made safe to sit inside a <script type="application/json"> element: `<`, `>` and
+    `&` escaped, so no value can close the element it sits in."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - escaped above for a script element
 
 
 def _cell(value: Any) -> str:

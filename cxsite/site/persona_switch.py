@@ -7,8 +7,9 @@ from markupsafe import Markup
 
 from cxsite.model import ALL, Journey
 from cxsite.site.chart_views import curve_summary
+from cxsite.site.charts import script_json
 from cxsite.site.scoreindex import ScoreIndex
-from cxsite.site.views import Namer, StageView, missing_reason, script_json
+from cxsite.site.views import Namer, StageView, missing_reason
 
 
 def persona_scores(

@@ -114,13 +114,6 @@ class ScoreView:
         return STATUS_LABEL[self.status]
 
     @property
-    def change_text(self) -> str:
-        if self.change_1 is None:
-            return ""
-        text = f"{self.change_1:+.1f}"
-        return "±0.0" if text in ("+0.0", "-0.0") else text
-
-    @property
     def interval_text(self) -> str:
         if self.ci_low is None or self.ci_high is None:
             return ""

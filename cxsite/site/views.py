@@ -4,12 +4,9 @@ journey's persona switch in persona_switch, hand-offs and changes in change_view
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
-
-from markupsafe import Markup
 
 from cxsite.model import ALL, Journey, Touchpoint
 from cxsite.project import Project
@@ -267,13 +264,6 @@ def worst_status(items: list[LaneItem]) -> str:
     """The worst status among the owned touchpoints of a cell ("" when none has a score)."""
     statuses = [i.chip.score.status for i in items if i.role == "owns" and i.chip.score]
     return max(statuses, key=STATUS_RANK.__getitem__, default="")
-
-
-def script_json(value: object) -> Markup:
-    """JSON made safe to sit inside a <script type="application/json"> element."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)  # noqa: S704 - escaped above for a script element
 
 
 @dataclass(frozen=True)
