@@ -440,19 +440,14 @@ class SiteBuilder:
         lists = []
         tables = {}
         for role, cards in (("owned", owned), ("supported", supported)):
-            name = f"department-{department.id}-{role}"
-            complete = self.complete_list(
-                name, f"{department.name}: touchpoints it {role[:-1]}s", cards, back
-            )
-            if len(cards) > TOP:
-                lists += complete
-            tables[role] = {
-                "cards": cards[:TOP],
-                "total": len(cards),
-                "complete": Link(f"all {len(cards)}", complete[0].path)
-                if len(cards) > TOP
-                else None,
-            }
+            complete = None
+            if len(cards) > TOP:  # the complete table on pages of its own
+                name = f"department-{department.id}-{role}"
+                title = f"{department.name}: touchpoints it {role[:-1]}s"
+                pages = self.complete_list(name, title, cards, back)
+                lists += pages
+                complete = Link(f"all {len(cards)}", pages[0].path)
+            tables[role] = {"cards": cards[:TOP], "total": len(cards), "complete": complete}
         attention = [r for r in self.brief.rows if r.owner == department.id]
         statuses = Counter(c.overall.score.status if c.overall.score else "none" for c in owned)
         handoffs = insights.hand_offs_of_department(self.hand_offs, department.id)
