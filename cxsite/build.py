@@ -1,29 +1,26 @@
-"""The build pipeline in one place: load → validate → aggregate → score → render → write."""
+"""The build pipeline: load → validate → aggregate → score → render → write.
+
+`build` reads top to bottom as that pipeline. It consults one cache (`BuildCache`) at the
+boundaries of its stages: the inputs' stamps and content hashes (is there anything to do?),
+the measurements' partials, the scores, the rendered pages and the output's manifest.
+`cxsite serve` calls the same `build` and keeps its cache for its lifetime; nothing else
+is remembered between builds. Heavy libraries (pandas, pyarrow, Jinja) are imported by the
+stages that use them, so that a build with nothing to do answers before importing them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
-import shutil
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-import pandas as pd
-
-from cxsite.cache import CACHE_DIR, RECENT, Memo, NoMemo, SqliteMemo, digest
+from cxsite.cache import CACHE_DIR, BuildCache, Memo, NoMemo, digest
 from cxsite.errors import Diagnostics, LocatedError
-from cxsite.load.measurements import file_hash, measurement_partials
 from cxsite.outcome import BuildResult
-from cxsite.project import Project, definitions_digest, read_project
-from cxsite.quick import BuildState, quick_rebuild, remember
-from cxsite.render import Progress, RenderedPage, render_site
-from cxsite.scoring.engine import Scores, score_project
-from cxsite.scoring.measures import Measure
-from cxsite.theme import ThemeRenderError, theme_assets, theme_environment, vendor_assets
 from cxsite.uptodate import (
     INPUT_FOLDERS,
     RACY_NS,
@@ -31,24 +28,144 @@ from cxsite.uptodate import (
     InputStamps,
     Summary,
     build_settings_key,
-    check_inputs,
     input_stamps,
+    last_result,
     manifest_key,
     record,
+    recorded_extra,
 )
-from cxsite.validate import is_base_url
-from cxsite.write import (
-    Manifest,
-    UnsafeOutputError,
-    check_output_dir,
-    manifest_bytes,
-    manifest_of,
-    write_site,
-)
+from cxsite.write import UnsafeOutputError, check_output_dir, manifest_bytes, manifest_of
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cxsite.project import Project
+    from cxsite.render import Progress, RenderedSite
+    from cxsite.scoring.engine import Scores
+    from cxsite.scoring.measures import Measure
 
 # Raised when what score_project returns changes shape or order, so cached scores are not
 # read back as if they had the new one.
 SCORES_FORMAT = "scores-2"
+
+
+def build(
+    root: Path,
+    output: Path | None = None,
+    *,
+    base_url: str | None = None,
+    strict: bool = False,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    cache: BuildCache | None = None,
+    reuse: bool = True,
+    clean: bool = False,
+) -> BuildResult:
+    """Build the site of the project at `root` into `output` (default `root/output`).
+
+    The cache defaults to the project's `.cxsite-cache/`, so a rebuild redoes only what
+    changed; the output is byte for byte what a clean build gives (`clean` reuses nothing,
+    and replaces the cache when the build succeeds). With `reuse`, a build with nothing
+    changed since the last one reports that one instead. A refused or failed build changes
+    nothing: not the output, not the cache.
+    """
+    started = time.perf_counter()
+    root = root.resolve()
+    output = (output or root / "output").resolve()
+    try:  # before anything is read or written
+        check_output_dir(output, root)
+    except UnsafeOutputError as exc:
+        return _failed(Diagnostics([_config_error(str(output), str(exc))]), None, started)
+    cache = cache or BuildCache.of_project(root)
+    memo = cache.open(fresh=clean)
+    result: BuildResult | None = None
+    try:
+        # Inputs: stamped before anything is read, so that a save while building counts.
+        settings = build_settings_key(output, base_url, strict)
+        stamped_at = time.time_ns()
+        stamped_extra = recorded_extra(memo)
+        inputs = input_stamps(root, stamped_extra)
+        if reuse and today is None:
+            last = last_result(root, output, memo, settings, inputs, stamped_extra)
+            if last is not None:
+                return replace(last, seconds=time.perf_counter() - started)
+
+        # Load, validate, aggregate and score.
+        analysis = analyse(root, today, cache)
+        diagnostics, project, scores = analysis.diagnostics, analysis.project, analysis.scores
+        paths = analysis.measurement_paths
+        extra = None if paths is None else _elsewhere(paths)
+        if project is None or scores is None or (strict and diagnostics.warnings):
+            return _failed(diagnostics, extra, started)
+        if base_url is not None:
+            from cxsite.validate import is_base_url
+
+            if not is_base_url(base_url):
+                diagnostics.add(_config_error("--base-url", _BAD_BASE_URL.format(base_url)))
+                return _failed(diagnostics, extra, started)
+            config = project.config.model_copy(update={"base_url": base_url})
+            project = replace(project, config=config)
+
+        # Render: every output file, in memory (large ones deferred until written).
+        site = _render(project, scores, cache, progress)
+        if isinstance(site, LocatedError):  # the project's theme failed: nothing written
+            diagnostics.add(site)
+            return _failed(diagnostics, extra, started)
+
+        # Write: replace the output, linking or keeping the files it already holds.
+        from cxsite.write import write_site
+
+        previous = manifest_of(memo.get("manifest", manifest_key(output)))
+        try:
+            manifest = write_site(site.files, output, root, previous)
+        except (UnsafeOutputError, OSError) as exc:
+            diagnostics.add(_config_error(str(output), str(exc)))
+            return _failed(diagnostics, extra, started)
+        memo.put("manifest", manifest_key(output), manifest_bytes(manifest))
+
+        summary = Summary(
+            files=len(site.files),
+            pages=sum(1 for name in site.files if name.endswith(".html")),
+            touchpoints=len(project.touchpoints),
+            red=_red_scores(scores),
+        )
+        result = BuildResult(
+            diagnostics,
+            output,
+            summary.files,
+            time.perf_counter() - started,
+            pages=summary.pages,
+            touchpoints=summary.touchpoints,
+            red=summary.red,
+            extra_inputs=tuple(extra or ()),
+        )
+        # Record what the build read, for the next build's up-to-date check.
+        if today is None:
+            read = _with_late_stamps(root, inputs, extra or [], stamped_extra, stamped_at)
+            record(memo, settings, read, summary, diagnostics, extra or [])
+        return result
+    finally:  # only a complete build changes the cache
+        cache.close(complete=result is not None and result.output is not None)
+
+
+def _red_scores(scores: Scores) -> int:
+    """How many touchpoint scores (any dimension) are red in the latest period."""
+    table = scores.table
+    latest = table[(table["level"] == "touchpoint") & (table["period"] == scores.latest_period)]
+    return int((latest["status"] == "red").sum())
+
+
+_BAD_BASE_URL = "--base-url must be an http(s) URL or a path starting with `/`, not `{}`"
+
+
+def _config_error(where: str, message: str) -> LocatedError:
+    return LocatedError(where, 0, 0, message, category="config")
+
+
+def _failed(diagnostics: Diagnostics, extra: list[str] | None, started: float) -> BuildResult:
+    extra_inputs = None if extra is None else tuple(extra)
+    seconds = time.perf_counter() - started
+    return BuildResult(diagnostics, None, 0, seconds, extra_inputs=extra_inputs)
 
 
 @dataclass(frozen=True)
@@ -62,37 +179,43 @@ class Analysis:
 
 
 def analyse(
-    root: Path, today: dt.date | None = None, memo: Memo | None = None, *, score: bool = True
+    root: Path,
+    today: dt.date | None = None,
+    cache: BuildCache | None = None,
+    *,
+    score: bool = True,
 ) -> Analysis:
     """Load and validate the project, aggregate its measurements and (with `score`) score it.
 
     With errors in the definitions, the measurement files are still checked, against the
     definitions that are valid (`Reading.checkable`): one run reports every problem.
+    Without a cache, everything is computed.
     """
-    reading = read_project(root, today, memo)
+    from cxsite.load.measurements import measurement_partials
+    from cxsite.project import definitions_digest, read_project
+
+    cache = cache or BuildCache.none()
+    reading = read_project(root, today, cache.memo)
     project, diagnostics = reading.checkable, reading.diagnostics
     paths = reading.measurement_paths
     if project is None:
         return Analysis(None, None, diagnostics, paths)
-    if memo is None:
-        partials, measures, problems = measurement_partials(project, None, today)
-        inputs = ""
-    else:
-        definitions = definitions_digest(project)
-        inputs = _measurement_inputs(project, memo, today, definitions)
-        partials, measures, problems = RECENT.get_or_make(
-            "partials", inputs, memo, lambda traced: measurement_partials(project, traced, today)
-        )
+    definitions = definitions_digest(project)
+    inputs = _measurement_inputs(project, cache.memo, today, definitions)
+    partials, measures, problems = cache.get_or_make(
+        "partials",
+        inputs,
+        lambda memo: measurement_partials(project, memo if inputs else None, today),
+    )
     diagnostics.extend(problems)
     if reading.project is None:
         return Analysis(None, None, diagnostics, paths)
     if diagnostics.errors or not score:
         return Analysis(project, None, diagnostics, paths)
-    if memo is None:
-        return Analysis(project, score_project(project, partials, measures), diagnostics, paths)
-    key = digest(SCORES_FORMAT, inputs, project.config.scoring.model_dump_json(), definitions)
-    scores = RECENT.get_or_make(
-        "scores", key, memo, lambda traced: _cached_scores(project, partials, measures, traced, key)
+    settings = project.config.scoring.model_dump_json()
+    key = digest(SCORES_FORMAT, inputs, settings, definitions) if inputs else ""
+    scores = cache.get_or_make(
+        "scores", key, lambda memo: _scores(project, partials, measures, memo, key)
     )
     return Analysis(project, scores, diagnostics, paths)
 
@@ -100,7 +223,12 @@ def analyse(
 def _measurement_inputs(
     project: Project, memo: Memo, today: dt.date | None, definitions: str
 ) -> str:
-    """A hash of everything the partials depend on: files, settings, ids, targets, month."""
+    """A hash of everything the partials depend on: files, settings, ids, targets, month;
+    "" where nothing is cached (every file would be hashed for nothing)."""
+    from cxsite.load.measurements import file_hash
+
+    if isinstance(memo, NoMemo):
+        return ""
     contents = [
         file_hash(memo, project.root / source.path) or "" for source in project.config.measurements
     ]
@@ -108,52 +236,56 @@ def _measurement_inputs(
     return digest(project.config.model_dump_json(), definitions, month, *contents)
 
 
-def _cached_scores(
+def _scores(
     project: Project,
     partials: pd.DataFrame,
     measures: tuple[Measure, ...],
     memo: Memo,
     key: str,
 ) -> Scores:
-    """score_project, remembered in the cache under `key`."""
-    stored_table = memo.get("scores", f"{key}-table")
-    stored_personas = memo.get("scores", f"{key}-personas")
+    """score_project, remembered in the store under `key` ("": not remembered)."""
+    import io
+
+    import pandas as pd
+
+    from cxsite.scoring.engine import Scores, score_project
+
+    stored_table = memo.get("scores", f"{key}-table") if key else None
+    stored_personas = memo.get("scores", f"{key}-personas") if key else None
     if stored_table is not None and stored_personas is not None:
         table = pd.read_parquet(io.BytesIO(stored_table))
         personas = pd.read_parquet(io.BytesIO(stored_personas))
         return Scores(table, personas, tuple(sorted(table["period"].unique())), key)
     scores = replace(score_project(project, partials, measures), fingerprint=key)
-    for part, frame in (("table", scores.table), ("personas", scores.persona_touchpoints)):
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        memo.put("scores", f"{key}-{part}", buffer.getvalue())
+    if key:
+        for part, frame in (("table", scores.table), ("personas", scores.persona_touchpoints)):
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            memo.put("scores", f"{key}-{part}", buffer.getvalue())
     return scores
 
 
-def clear_cache(root: Path) -> None:
-    """Forget everything cached for the project at `root`."""
-    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+def _render(
+    project: Project, scores: Scores, cache: BuildCache, progress: Progress | None
+) -> RenderedSite | LocatedError:
+    """Every file of the site, or the problem of a theme template that failed."""
+    from cxsite.render import render_site
+    from cxsite.theme import ThemeRenderError, theme_assets, theme_environment, vendor_assets
 
-
-def analyse_cached(root: Path, today: dt.date | None = None, *, score: bool = True) -> Analysis:
-    """`analyse`, with unchanged measurement files and scores read from the project's cache;
-    what it computed is cached only when it found no error (a failed command changes
-    nothing)."""
-    cache = SqliteMemo(root.resolve() / CACHE_DIR)
-    analysis: Analysis | None = None
+    env = theme_environment(project.root, project.config.theme)
+    assets = {**theme_assets(project.root, project.config.theme), **vendor_assets(cache.memo)}
     try:
-        analysis = analyse(root, today, cache, score=score)
-        return analysis
-    finally:
-        if analysis is not None and not analysis.diagnostics.errors:
-            cache.commit(prune=False)  # not a build: what it did not use may still be needed
-        else:
-            cache.discard()
-
-
-def check(root: Path, today: dt.date | None = None) -> Diagnostics:
-    """Every problem of the project; unchanged measurement files are not read again."""
-    return analyse_cached(root, today, score=False).diagnostics
+        return render_site(
+            project,
+            scores,
+            env,
+            assets,
+            updated=build_date(scores.latest_period),
+            progress=progress,
+            cache=cache,
+        )
+    except ThemeRenderError as exc:
+        return exc.problem
 
 
 def build_date(latest_period: str | None) -> str:
@@ -163,68 +295,6 @@ def build_date(latest_period: str | None) -> str:
         moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{latest_period or '1970-01'}-01T00:00:00Z"
-
-
-def build(
-    root: Path,
-    output: Path | None = None,
-    *,
-    base_url: str | None = None,
-    strict: bool = False,
-    today: dt.date | None = None,
-    progress: Progress | None = None,
-    memo: Memo | None = None,
-    reuse: bool = True,
-    clean: bool = False,
-) -> BuildResult:
-    """Build the site of the project at `root` into `output` (default `root/output`).
-
-    Without a memo, the project's `.cxsite-cache/` is used, so a rebuild redoes only what
-    changed; the output is byte for byte what a clean build gives (`clean` ignores the
-    cache, and replaces it when the build succeeds). With `reuse`, a build with nothing
-    changed since the last one reports that one instead (serve turns it off: it wants its
-    first build in memory, for quick rebuilds after each save). A refused or failed build
-    changes nothing: not the output, not the cache.
-    """
-    started = time.perf_counter()
-    root = root.resolve()
-    output = (output or root / "output").resolve()
-    try:  # before anything is read or written
-        check_output_dir(output, root)
-    except UnsafeOutputError as exc:
-        diagnostics = Diagnostics([LocatedError(str(output), 0, 0, str(exc), category="config")])
-        return BuildResult(diagnostics, None, 0, time.perf_counter() - started)
-    settings = build_settings_key(output, base_url, strict)
-    # Stamped before anything is read: a save while building counts.
-    stamped_at = time.time_ns()
-    unchanged, inputs, extra_before = check_inputs(root, output, base_url, strict)
-    if memo is None and today is None and not clean:
-        if reuse and unchanged is not None:
-            return unchanged
-        quick = quick_rebuild(root, output, settings, inputs)
-        if quick is not None:
-            return replace(quick, seconds=time.perf_counter() - started, unchanged=False)
-    cache = SqliteMemo(root / CACHE_DIR, fresh=clean) if memo is None else None
-    result: BuildResult | None = None
-    try:
-        result, done = _build(
-            root, output, base_url, strict, today, progress, memo or cache, started
-        )
-        if cache is not None and today is None and done is not None:
-            extra = _elsewhere(done.sources)
-            inputs = _with_late_stamps(root, inputs, extra, extra_before, stamped_at)
-            summary = Summary(result.files, result.pages, result.touchpoints, result.red)
-            record(cache, settings, inputs, summary, result.diagnostics, extra)
-            state = BuildState(inputs, tuple(extra), done.project, done.scores, done.env,
-                               tuple(done.pages), result, done.manifest)  # fmt: skip
-            remember(settings, state)
-        return result
-    finally:
-        if cache is not None:  # only a complete build changes the cache
-            if result is not None and result.output is not None:
-                cache.commit(prune=True)
-            else:
-                cache.discard()
 
 
 def _elsewhere(paths: Iterable[str]) -> list[str]:
@@ -251,86 +321,27 @@ def _with_late_stamps(
     return InputStamps({**kept, **late.stamps}, {**hashes, **late.hashes, **unknown})
 
 
-@dataclass(frozen=True)
-class _Done:
-    """What a complete build read and rendered, for the next build in this process."""
-
-    sources: list[str]  # the measurement files (relative to the project)
-    project: Project  # as rendered
-    scores: Scores
-    env: jinja2.Environment
-    pages: list[RenderedPage]
-    manifest: Manifest
-
-
-def _build(
-    root: Path,
-    output: Path,
-    base_url: str | None,
-    strict: bool,
-    today: dt.date | None,
-    progress: Progress | None,
-    memo: Memo | None,
-    started: float,
-) -> tuple[BuildResult, _Done | None]:
-    """The build, and what it read and rendered when it was complete."""
-    analysis = analyse(root, today, memo)
-    diagnostics = analysis.diagnostics
-    project, scores = analysis.project, analysis.scores
-    paths = analysis.measurement_paths
-    extra_inputs = None if paths is None else tuple(_elsewhere(paths))
-
-    def failed() -> tuple[BuildResult, None]:
-        seconds = time.perf_counter() - started
-        return BuildResult(diagnostics, None, 0, seconds, extra_inputs=extra_inputs), None
-
-    if project is None or scores is None or (strict and diagnostics.warnings):
-        return failed()
-    if base_url is not None:
-        if not is_base_url(base_url):
-            message = (
-                f"--base-url must be an http(s) URL or a path starting with `/`, not `{base_url}`"
-            )
-            diagnostics.add(LocatedError("--base-url", 0, 0, message, category="config"))
-            return failed()
-        project = replace(project, config=project.config.model_copy(update={"base_url": base_url}))
-    env = theme_environment(root, project.config.theme)
-    assets = {**theme_assets(root, project.config.theme), **vendor_assets(memo)}
+def analyse_cached(root: Path, today: dt.date | None = None, *, score: bool = True) -> Analysis:
+    """`analyse` with the project's cache; what it computed is kept only when it found no
+    error (a failed command changes nothing), and nothing is pruned (no build followed)."""
+    cache = BuildCache.of_project(root)
+    cache.open()
+    analysis: Analysis | None = None
     try:
-        site = render_site(
-            project,
-            scores,
-            env,
-            assets,
-            updated=build_date(scores.latest_period),
-            progress=progress,
-            memo=memo,
-        )
-    except ThemeRenderError as exc:  # a user's template failed: nothing has been written
-        diagnostics.add(exc.problem)
-        return failed()
-    files = site.files
-    written = memo or NoMemo()
-    try:
-        manifest = write_site(
-            files, output, root, manifest_of(written.get("manifest", manifest_key(output)))
-        )
-    except (UnsafeOutputError, OSError) as exc:
-        diagnostics.add(LocatedError(str(output), 0, 0, str(exc), category="config"))
-        return failed()
-    written.put("manifest", manifest_key(output), manifest_bytes(manifest))
-    latest = scores.table[
-        (scores.table["level"] == "touchpoint") & (scores.table["period"] == scores.latest_period)
-    ]
-    result = BuildResult(
-        diagnostics,
-        output,
-        len(files),
-        time.perf_counter() - started,
-        pages=sum(1 for name in files if name.endswith(".html")),
-        touchpoints=len(project.touchpoints),
-        red=int((latest["status"] == "red").sum()),
-        extra_inputs=extra_inputs,
-    )
-    sources = [source.path for source in project.config.measurements]
-    return result, _Done(sources, project, scores, env, site.pages, manifest)
+        analysis = analyse(root, today, cache, score=score)
+        return analysis
+    finally:
+        complete = analysis is not None and not analysis.diagnostics.errors
+        cache.close(complete=complete, prune=False)
+
+
+def check(root: Path, today: dt.date | None = None) -> Diagnostics:
+    """Every problem of the project; unchanged measurement files are not read again."""
+    return analyse_cached(root, today, score=False).diagnostics
+
+
+def clear_cache(root: Path) -> None:
+    """Forget everything cached for the project at `root`."""
+    import shutil
+
+    shutil.rmtree(root / CACHE_DIR, ignore_errors=True)

@@ -327,25 +327,70 @@ class _Tracing:
         self.memo.replay(record)
 
 
-class Recent:
-    """The latest value of each kind, kept in this process by key, so that the rebuilds of
-    `cxsite serve` reuse what an edit did not change; the cache entries a value was made
-    from are marked as still in use whenever it is reused (so they are not pruned)."""
+class BuildCache:
+    """The one cache a build consults, at its stage boundaries: the inputs' stamps and
+    content hashes (is there anything to do?), the measurements' partials, the scores, the
+    rendered pages and the output's manifest.
 
-    def __init__(self) -> None:
+    Entries are kept in a store (`.cxsite-cache/cache.sqlite` for a project) that a build
+    opens with `open` and ends with `close`: only a complete build writes to it, so a
+    refused or failed one leaves it as it was. The latest value of each stage is also held
+    in memory, so that a process that builds again (`cxsite serve`, which keeps one cache
+    for its lifetime) reuses what an edit did not change; a command-line build starts with
+    an empty one. The entries a held value was made from are marked as still in use
+    whenever it is reused, so the store does not prune them.
+    """
+
+    def __init__(self, open_store: Callable[[bool], Memo], *, hold: bool = True) -> None:
+        self._open_store = open_store
+        self._hold = hold
         self._held: dict[str, tuple[str, object, list[tuple[str, str]]]] = {}
+        self.memo: Memo = NoMemo()  # the store of the build under way
 
-    def get_or_make(self, kind: str, key: str, memo: Memo, make: Callable[[Memo], T]) -> T:
+    @classmethod
+    def of_project(cls, root: Path) -> BuildCache:
+        """The project's cache in `root/.cxsite-cache/`."""
+        folder = root.resolve() / CACHE_DIR
+        return cls(lambda fresh: SqliteMemo(folder, fresh=fresh))
+
+    @classmethod
+    def none(cls) -> BuildCache:
+        """A cache that remembers nothing: every build is a clean build."""
+        return cls(lambda fresh: NoMemo(), hold=False)
+
+    @classmethod
+    def in_memory(cls, memo: Memo) -> BuildCache:
+        """A cache kept in `memo` and in memory (tests)."""
+        return cls(lambda fresh: NoMemo() if fresh else memo)
+
+    def open(self, *, fresh: bool = False) -> Memo:
+        """Start a build; with `fresh` (`build --clean`), nothing stored or held is reused,
+        and a complete build replaces it all."""
+        if fresh:
+            self._held.clear()
+        self.memo = self._open_store(fresh)
+        return self.memo
+
+    def close(self, *, complete: bool, prune: bool = True) -> None:
+        """End the build: keep what it made if it was `complete` (and, with `prune`, drop
+        the stored entries it did not use), else forget it."""
+        memo, self.memo = self.memo, NoMemo()
+        if isinstance(memo, SqliteMemo):
+            if complete:
+                memo.commit(prune=prune)
+            else:
+                memo.discard()
+
+    def get_or_make(self, kind: str, key: str, make: Callable[[Memo], T]) -> T:
+        """The value of a stage under `key`: held in memory, else made by `make` (which may
+        read and write the store it is given)."""
         held = self._held.get(kind)
         if key and held is not None and held[0] == key:
             for namespace, entry in held[2]:
-                memo.has(namespace, entry)
+                self.memo.has(namespace, entry)
             return cast(T, held[1])
-        tracing = _Tracing(memo)
+        tracing = _Tracing(self.memo)
         value = make(tracing)
-        if key:
+        if key and self._hold:
             self._held[kind] = (key, value, tracing.touched)
         return value
-
-
-RECENT = Recent()

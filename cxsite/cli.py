@@ -109,11 +109,7 @@ def build(
     verbose: bool,
 ) -> None:
     """Check the project and build the site."""
-    from cxsite.uptodate import unchanged_build
-
-    result = None if clean else unchanged_build(obj.root, output, base_url, strict)
-    if result is None:
-        result = _build(obj.root, output, base_url, strict, clean, quiet)
+    result = _build(obj.root, output, base_url, strict, clean, quiet)
     diagnostics = result.diagnostics
     if quiet:
         diagnostics = Diagnostics([item for item in diagnostics.items if item.severity == "error"])

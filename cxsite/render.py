@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from cxsite import __version__
-from cxsite.cache import RECENT, Memo, NoMemo, digest
+from cxsite.cache import BuildCache, Memo, NoMemo, digest
 from cxsite.project import Project, definitions_digest
 from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
@@ -23,7 +23,6 @@ from cxsite.scoring.parquet import (
     scores_parquet_pieces,
 )
 from cxsite.site import insights, urls
-from cxsite.site.charts import load_templates
 from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import SearchDocument, atom_feed, changes_csv, search_index, sitemap
 from cxsite.site.pages import CHANGE_PERIODS, NAV, PageJob, PageSpec, SiteBuilder, page_jobs
@@ -60,7 +59,7 @@ def render_site(
     *,
     updated: str,
     progress: Progress | None = None,
-    memo: Memo | None = None,
+    cache: BuildCache | None = None,
     workers: int | None = None,
 ) -> RenderedSite:
     """Every output file of the site, keyed by its path relative to the output root.
@@ -68,10 +67,11 @@ def render_site(
     `updated` (RFC 3339) is the one date the site shows: SOURCE_DATE_EPOCH or the data's
     latest period, so that the same input always gives the same bytes. Pages render in
     `workers` processes (default: one per core); the bytes do not depend on how many.
-    Large files are deferred: made only if the output does not hold them already.
+    Large files are deferred: made only if the output does not hold them already. With a
+    cache, pages (and the score index they are made from) are reused where unchanged.
     """
-    memo = memo or NoMemo()
-    load_templates(memo)
+    cache = cache or BuildCache.none()
+    memo = cache.memo
     templates = template_fingerprint(env)
     jobs = page_jobs(project)
     site = _site_fingerprint(project, scores, templates, updated)
@@ -81,7 +81,7 @@ def render_site(
         pages_of_job = _stored_job(memo, key) if key else None
         if pages_of_job is not None:
             built[position] = pages_of_job
-    shared = _Shared(project, scores, env)  # the score index, built only if a page needs it
+    shared = _Shared(project, scores, env, cache)  # the score index, built only if a page needs it
 
     def render_job(position: int, job_memo: Memo) -> list[tuple[int, list[RenderedPage]]]:
         rendered = _render_job(shared.builder(job_memo), env, templates, jobs[position], job_memo)
@@ -125,15 +125,6 @@ def search_index_bytes(pages: Iterable[RenderedPage]) -> bytes:
     )
 
 
-def render_pages(
-    project: Project, scores: Scores, env: jinja2.Environment, jobs: Iterable[PageJob]
-) -> list[RenderedPage]:
-    """The pages of a few jobs, rendered here and now (no cache, no workers)."""
-    builder = _Shared(project, scores, env).builder(NoMemo())
-    templates = template_fingerprint(env)
-    return [page for job in jobs for page in _render_job(builder, env, templates, job, NoMemo())]
-
-
 def _render_job(
     builder: SiteBuilder, env: jinja2.Environment, templates: str, job: PageJob, memo: Memo
 ) -> list[RenderedPage]:
@@ -169,16 +160,18 @@ class _Shared:
     """The score index and page builder, made on first use (not at all when every page is
     remembered)."""
 
-    def __init__(self, project: Project, scores: Scores, env: jinja2.Environment) -> None:
-        self.project, self.scores, self.env = project, scores, env
+    def __init__(
+        self, project: Project, scores: Scores, env: jinja2.Environment, cache: BuildCache
+    ) -> None:
+        self.project, self.scores, self.env, self.cache = project, scores, env, cache
         self._builder: SiteBuilder | None = None
 
     def builder(self, memo: Memo) -> SiteBuilder:
         if self._builder is None:
             scores = self.scores
             rule = status_rule(self.project)
-            index = RECENT.get_or_make(
-                "score-index", scores.fingerprint, NoMemo(), lambda _: ScoreIndex(scores, rule)
+            index = self.cache.get_or_make(
+                "score-index", scores.fingerprint, lambda _: ScoreIndex(scores, rule)
             )
             renderer = DirectiveRenderer(self.project, index, self.env)
             self._builder = SiteBuilder(self.project, index, renderer, memo)

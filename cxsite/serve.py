@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from cxsite.build import build
-from cxsite.cache import CACHE_DIR
+from cxsite.cache import CACHE_DIR, BuildCache
 from cxsite.errors import Diagnostics
 from cxsite.outcome import BuildResult
 from cxsite.uptodate import is_input
@@ -161,6 +161,9 @@ class LiveServer:
         self.httpd.daemon_threads = True
         self.stop_event = threading.Event()
         self.building = threading.Lock()
+        # One cache for the server's lifetime: each rebuild reuses what an edit did not change.
+        self.cache = BuildCache.of_project(self.root)
+        self.built = False  # the first build builds, so that its values are held in memory
         self.extra_inputs: tuple[str, ...] = ()  # measurement files the last build read elsewhere
 
     @property
@@ -170,7 +173,8 @@ class LiveServer:
 
     def rebuild(self) -> BuildResult:
         with self.building:  # one build at a time: they share the output and the cache
-            result = build(self.root, self.state.folder, reuse=False)
+            result = build(self.root, self.state.folder, cache=self.cache, reuse=self.built)
+            self.built = self.built or result.output is not None
             if result.extra_inputs is not None:  # else cxsite.yaml could not be read
                 self.extra_inputs = result.extra_inputs
             self.state.publish(result)

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from cxsite.cache import CACHE_DIR, Memo, SqliteMemo, digest
+from cxsite.cache import Memo, digest
 from cxsite.errors import Diagnostics, LocatedError
 from cxsite.outcome import BuildResult
 from cxsite.write import manifest_of, output_matches
@@ -224,7 +224,9 @@ def _recorded(memo: Memo, key: str) -> _Recorded | None:
     return _Recorded(InputStamps(stamps, hashes), summary, Diagnostics(items))
 
 
-def _recorded_extra(memo: Memo) -> list[str]:
+def recorded_extra(memo: Memo) -> list[str]:
+    """The measurement files outside data/, content/ and themes/ that the last complete build
+    read, to stamp with the rest before the next one reads anything."""
     try:
         return [str(name) for name in json.loads(memo.get(NAMESPACE, EXTRA_KEY) or b"[]")]
     except (ValueError, TypeError):
@@ -236,43 +238,31 @@ def manifest_key(output: Path) -> str:
     return digest(str(output))
 
 
-def check_inputs(
-    root: Path, output: Path, base_url: str | None, strict: bool
-) -> tuple[BuildResult | None, InputStamps, list[str]]:
-    """The last build's result if nothing it read or wrote has changed (else None); the
-    stamps of the inputs now, before anything is read; and the measurement files outside
-    data/, content/ and themes/ that the last build read (stamped with the rest)."""
-    started = time.perf_counter()
-    root, output = root.resolve(), output.resolve()
-    cache = SqliteMemo(root / CACHE_DIR, track_use=False)
-    try:
-        extra = _recorded_extra(cache)
-        inputs = input_stamps(root, extra)
-        recorded = _recorded(cache, build_settings_key(output, base_url, strict))
-        if recorded is None or changed_inputs(root, recorded.inputs, inputs):
-            return None, inputs, extra
-        if not output_matches(output, manifest_of(cache.get("manifest", manifest_key(output)))):
-            return None, inputs, extra
-    finally:
-        cache.discard()
+def last_result(
+    root: Path,
+    output: Path,
+    memo: Memo,
+    settings: str,
+    inputs: InputStamps,
+    extra: list[str],
+) -> BuildResult | None:
+    """The last complete build's result if nothing it read or wrote has changed since:
+    `inputs` are the stamps taken now, before anything is read; `settings` the build's
+    settings key (`build_settings_key`)."""
+    recorded = _recorded(memo, settings)
+    if recorded is None or changed_inputs(root, recorded.inputs, inputs):
+        return None
+    if not output_matches(output, manifest_of(memo.get("manifest", manifest_key(output)))):
+        return None
     summary = recorded.summary
-    result = BuildResult(
+    return BuildResult(
         recorded.diagnostics,
         output,
         summary.files,
-        time.perf_counter() - started,
+        0.0,
         pages=summary.pages,
         touchpoints=summary.touchpoints,
         red=summary.red,
         unchanged=True,
         extra_inputs=tuple(extra),
     )
-    return result, inputs, extra
-
-
-def unchanged_build(
-    root: Path, output: Path | None, base_url: str | None, strict: bool
-) -> BuildResult | None:
-    """The last build's result when nothing it read or wrote has changed, else None."""
-    output = output or root / "output"
-    return check_inputs(root, output, base_url, strict)[0]

@@ -24,6 +24,7 @@ from cxsite.cache import digest
 MARKER = ".cxsite-output"
 _TMP = ".cxsite-tmp-"
 _OLD = ".cxsite-old-"
+SMALL_CHANGE = 64  # files an edit may replace in place (or 1 in 20, if more)
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,13 @@ def write_site(
     remove_leftovers(output)
     keys = {path: _key(value) for path, value in files.items()}
     kept = _still_there(output, keys, previous or {})
-    if len(kept) == len(files) and set(previous or {}) == set(files):
+    same_paths = set(previous or {}) == set(files)
+    if len(kept) == len(files) and same_paths:
         return dict(previous or {})
+    changed = [path for path in files if path not in kept]
+    if same_paths and len(changed) <= max(SMALL_CHANGE, len(files) // 20):
+        # An edit: replace its few files in place, each atomically, rather than the tree.
+        return {**kept, **_replace_files(output, {path: files[path] for path in changed}, keys)}
     staging = parent / f".{output.name}{_TMP}{os.getpid()}"
     manifest: Manifest = {}
     try:
@@ -126,6 +132,25 @@ def write_site(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return manifest
+
+
+def _replace_files(output: Path, files: Mapping[str, Output], keys: Mapping[str, str]) -> Manifest:
+    """Replace each file atomically: a reader sees the old file or the new one. Each is
+    written beside the output first, where an interrupted build leaves it to be removed."""
+    staging = output.parent / f".{output.name}{_TMP}{os.getpid()}"
+    staging.mkdir()
+    replaced: Manifest = {}
+    try:
+        for number, (relative_path, value) in enumerate(files.items()):
+            target = output / relative_path
+            written = staging / str(number)
+            _write(written, value)
+            os.replace(written, target)
+            stat = target.stat()
+            replaced[relative_path] = (keys[relative_path], stat.st_size, stat.st_mtime_ns)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return replaced
 
 
 def output_matches(output: Path, manifest: Manifest) -> bool:

@@ -32,9 +32,8 @@ def test_shipped_chart_templates_are_what_altair_builds_or_are_not_used(
     if shipped["key"] == charts.templates_key():
         assert shipped["templates"] == charts.build_templates(), REGENERATE
     else:  # another altair: what a build uses is what this altair builds
-        monkeypatch.setattr(charts, "_templates", {})
-        charts.load_templates(MemoryMemo())
-        assert charts._templates == charts.build_templates()
+        charts.chart_templates.cache_clear()
+        assert charts.chart_templates() == charts.build_templates()
 
 
 def test_shipped_vega_bundle_is_what_vl_convert_makes_or_is_not_used() -> None:
@@ -56,19 +55,24 @@ def test_without_a_shipped_bundle_it_is_made_and_remembered(
     assert vendor_assets(memo) == shipped and memo.hits == 1
 
 
-def test_without_shipped_templates_they_are_built_and_remembered(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_without_shipped_templates_they_are_built(monkeypatch: pytest.MonkeyPatch) -> None:
     shipped = charts.shipped_templates()["templates"]
-    monkeypatch.setattr(charts, "_templates", {})
+    built: list[int] = []
+    build_templates = charts.build_templates
+
+    def counted() -> dict[str, str]:
+        built.append(1)
+        return build_templates()
+
     monkeypatch.setattr(charts, "shipped_templates", dict)
-    memo = MemoryMemo()
-    charts.load_templates(memo)
-    assert charts._templates == shipped
-    assert [namespace for namespace, _ in memo.values] == ["charts"]
-    monkeypatch.setattr(charts, "_templates", {})
-    charts.load_templates(memo)
-    assert charts._templates == shipped and memo.hits == 1
+    monkeypatch.setattr(charts, "build_templates", counted)
+    charts.chart_templates.cache_clear()
+    try:
+        assert charts.chart_templates() == shipped
+        assert charts.chart_templates() == shipped
+        assert built == [1]  # built once in a process
+    finally:
+        charts.chart_templates.cache_clear()
 
 
 PROBE = """

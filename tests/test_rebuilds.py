@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from test_incremental import age_files, fresh_project, project_with_an_export, tree
 
-from cxsite import quick, render, workers
+from cxsite import render, workers
 from cxsite.build import build
-from cxsite.cache import NoMemo
+from cxsite.cache import BuildCache
 from cxsite.uptodate import InputStamps, changed_inputs, input_stamps
 from cxsite.write import MARKER, Deferred, Output, write_site
 
@@ -140,7 +140,7 @@ def test_pages_rendered_by_workers_equal_one_process(
     example_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CXSITE_WORKERS", "1")
-    alone = build(example_copy, tmp_path / "one", memo=NoMemo())
+    alone = build(example_copy, tmp_path / "one", cache=BuildCache.none())
     monkeypatch.setenv("CXSITE_WORKERS", "2")
     monkeypatch.setattr(workers, "PROBE_SECONDS", 0.0)  # workers however quick the pages
     monkeypatch.setattr(workers, "MIN_PARALLEL_SECONDS", 0.0)
@@ -187,7 +187,7 @@ def test_a_playbook_text_edit_in_one_process_replaces_only_its_page_and_the_inde
     after = inodes(again.output)
     replaced = sorted(path for path in after if after[path] != before[path])
     assert replaced == ["assets/search-index.js", "playbooks/leaving-well.html"]
-    clean = build(root, tmp_path / "clean", memo=NoMemo())
+    clean = build(root, tmp_path / "clean", cache=BuildCache.none())
     assert clean.output is not None
     assert tree(again.output) == tree(clean.output)
 
@@ -219,7 +219,7 @@ def test_edits_a_quick_rebuild_cannot_take_go_through_the_full_build(
         assert result.output is not None
         index = (result.output / "playbooks" / "index.html").read_text()
         assert "Leaving with grace" in index  # a page other than the playbook's own
-        clean = build(root, tmp_path / "clean", memo=NoMemo())
+        clean = build(root, tmp_path / "clean", cache=BuildCache.none())
         assert clean.output is not None
         assert tree(result.output) == tree(clean.output)
 
@@ -247,14 +247,15 @@ def test_a_same_size_edit_with_its_modification_time_put_back_is_rebuilt(
 ) -> None:
     root = fresh_project(tmp_path / "project")
     age_files(root)  # stamps old enough to be trusted
-    assert build(root).output is not None
+    served = BuildCache.of_project(root)  # one process building again, as serve does
+    assert build(root, cache=served).output is not None
     same_size_edit(root / name, old, new)
     for process in ("same", "new"):
-        if process == "new":  # a new process: nothing remembered in memory
-            quick.forget()
-        again = build(root)
+        # the same process keeps its values in memory; a new one starts without them
+        cache = served if process == "same" else BuildCache.of_project(root)
+        again = build(root, cache=cache)
         assert again.output is not None and not again.unchanged
-        clean = build(root, tmp_path / f"clean-{process}", memo=NoMemo())
+        clean = build(root, tmp_path / f"clean-{process}", cache=BuildCache.none())
         assert clean.output is not None
         assert tree(again.output) == tree(clean.output)
         same_size_edit(root / name, new, old)
@@ -281,9 +282,7 @@ def test_the_build_after_an_edit_build_has_nothing_to_do(tmp_path: Path) -> None
     for edited in edits:
         path = root / edited
         path.write_text(path.read_text() + "\n")  # no aging: its stamp is racy
-        quick.forget()
         after_edit = build(root)
         assert after_edit.output is not None and not after_edit.unchanged
-        quick.forget()
         again = build(root)
         assert again.unchanged, edited

@@ -4,6 +4,7 @@ altair. Every chart also carries its data as a table for readers without JavaScr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import json
@@ -14,8 +15,6 @@ from importlib.metadata import version
 from typing import Any
 
 from markupsafe import Markup
-
-from cxsite.cache import Memo, digest
 
 DATA = "values"
 THRESHOLDS = "thresholds"  # a second dataset: the status thresholds drawn as lines
@@ -46,7 +45,6 @@ def _altair() -> Any:
 
 KINDS = ("trend", "curve", "quadrants")
 SHIPPED_TEMPLATES = "chart-templates.json"  # under cxsite/prebuilt/ (scripts/prebuild.py)
-_templates: dict[str, str] = {}
 
 
 def templates_key() -> str:
@@ -68,28 +66,19 @@ def shipped_templates() -> dict[str, Any]:
     return dict(json.loads(shipped.read_text("utf-8"))) if shipped.is_file() else {}
 
 
-def load_templates(memo: Memo) -> None:
-    """Fill the chart templates: the shipped ones when built under the same key, else from the
-    memo, else built with altair (and remembered in the memo)."""
-    key = templates_key()
+@functools.cache
+def chart_templates() -> dict[str, str]:
+    """Every kind's template: the shipped ones when built under the same key (the installed
+    altair and this code), else built with altair, once per process. A pure function of
+    the installed packages, so computing it once is not state a build could see change."""
     shipped = shipped_templates()
-    if shipped.get("key") == key:
-        _templates.update(shipped["templates"])
-        return
-    # The templates' own code is part of the key, so editing them is never hidden by the cache.
-    memo_key = digest("chart-templates", key)
-    stored = memo.get("charts", memo_key)
-    if stored is not None:
-        _templates.update(json.loads(stored))
-        return
-    _templates.update(build_templates())
-    memo.put("charts", memo_key, json.dumps(_templates, sort_keys=True).encode())
+    if shipped.get("key") == templates_key():
+        return dict(shipped["templates"])
+    return build_templates()
 
 
 def _template(kind: str) -> str:
-    if kind not in _templates:
-        _templates[kind] = _build_template(kind)
-    return _templates[kind]
+    return chart_templates()[kind]
 
 
 def _threshold_layers(alt: Any) -> list[Any]:
