@@ -39,6 +39,7 @@ from cxsite.write import UnsafeOutputError, check_output_dir, manifest_bytes, ma
 if TYPE_CHECKING:
     import pandas as pd
 
+    from cxsite.load.yaml_source import Documents
     from cxsite.project import Project
     from cxsite.render import Progress, RenderedSite
     from cxsite.scoring.engine import Scores
@@ -192,10 +193,12 @@ def analyse(
     Without a cache, everything is computed.
     """
     from cxsite.load.measurements import measurement_partials
+    from cxsite.load.yaml_source import Documents
     from cxsite.project import definitions_digest, read_project
 
     cache = cache or BuildCache.none()
-    reading = read_project(root, today, cache.memo)
+    documents = cache.renew("documents", lambda before: Documents(_documents(before)))
+    reading = read_project(root, today, cache.memo, documents)
     project, diagnostics = reading.checkable, reading.diagnostics
     paths = reading.measurement_paths
     if project is None:
@@ -218,6 +221,12 @@ def analyse(
         "scores", key, lambda memo: _scores(project, partials, measures, memo, key)
     )
     return Analysis(project, scores, diagnostics, paths)
+
+
+def _documents(held: object | None) -> Documents | None:
+    from cxsite.load.yaml_source import Documents
+
+    return held if isinstance(held, Documents) else None
 
 
 def _measurement_inputs(
@@ -270,9 +279,17 @@ def _render(
 ) -> RenderedSite | LocatedError:
     """Every file of the site, or the problem of a theme template that failed."""
     from cxsite.render import render_site
-    from cxsite.theme import ThemeRenderError, theme_assets, theme_environment, vendor_assets
+    from cxsite.theme import (
+        ThemeRenderError,
+        template_fingerprint,
+        theme_assets,
+        theme_environment,
+        vendor_assets,
+    )
 
     env = theme_environment(project.root, project.config.theme)
+    # The environment that compiled these very templates, when one is held.
+    env = cache.get_or_make("theme", template_fingerprint(env), lambda _: env)
     assets = {**theme_assets(project.root, project.config.theme), **vendor_assets(cache.memo)}
     try:
         return render_site(

@@ -345,6 +345,7 @@ class BuildCache:
         self._open_store = open_store
         self._hold = hold
         self._held: dict[str, tuple[str, object, list[tuple[str, str]]]] = {}
+        self._renewed: dict[str, object] = {}
         self.memo: Memo = NoMemo()  # the store of the build under way
 
     @classmethod
@@ -368,6 +369,7 @@ class BuildCache:
         and a complete build replaces it all."""
         if fresh:
             self._held.clear()
+            self._renewed.clear()
         self.memo = self._open_store(fresh)
         return self.memo
 
@@ -380,6 +382,14 @@ class BuildCache:
                 memo.commit(prune=prune)
             else:
                 memo.discard()
+
+    def renew(self, kind: str, make: Callable[[object | None], T]) -> T:
+        """A value made from the one of the same kind the last build in this process made
+        (None if none), such as the parsed documents a rebuild need not parse again."""
+        value = make(self._renewed.get(kind) if self._hold else None)
+        if self._hold:
+            self._renewed[kind] = value
+        return value
 
     def get_or_make(self, kind: str, key: str, make: Callable[[Memo], T]) -> T:
         """The value of a stage under `key`: held in memory, else made by `make` (which may

@@ -6,11 +6,15 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cxsite.cache import Memo, digest
 from cxsite.config import Config
 from cxsite.errors import Diagnostics
 from cxsite.model import Department, Dimension, Journey, Page, Persona, Playbook, Touchpoint
+
+if TYPE_CHECKING:
+    from cxsite.load.yaml_source import Documents
 
 
 @dataclass(frozen=True)
@@ -52,13 +56,18 @@ class Reading:
     measurement_paths: tuple[str, ...] | None = None  # as cxsite.yaml names them
 
 
-def read_project(root: Path, today: dt.date | None = None, memo: Memo | None = None) -> Reading:
+def read_project(
+    root: Path,
+    today: dt.date | None = None,
+    memo: Memo | None = None,
+    documents: Documents | None = None,
+) -> Reading:
     """Read and validate a project, keeping its valid parts for checking measurements."""
     from cxsite.load.sources import read_sources
     from cxsite.validate import validate_sources
 
     diagnostics = Diagnostics()
-    raw, read_errors = read_sources(root.resolve())
+    raw, read_errors = read_sources(root.resolve(), documents)
     diagnostics.extend(read_errors)
     if not raw.has_config:
         return Reading(None, None, diagnostics)

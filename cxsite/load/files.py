@@ -50,27 +50,30 @@ def relative(path: Path, root: Path) -> str:
 
 # Folders resolved during one read of a project (read_sources clears it first), so that
 # checking thousands of files for links out of the project resolves each folder once.
-_RESOLVED_FOLDERS: dict[Path, Path] = {}
+class Folders:
+    """Folders resolved once for one read of a project, so that a file that is no link costs
+    one `is_symlink` rather than a full `resolve` (a build reads thousands)."""
+
+    def __init__(self) -> None:
+        self._resolved: dict[Path, Path] = {}
+
+    def resolve(self, path: Path) -> Path:
+        """`path.resolve()`, resolving its folder once when the file is no link."""
+        if path.is_symlink() or path.parent == path or path.name in ("", ".", ".."):
+            return path.resolve()
+        folder = self._resolved.get(path.parent)
+        if folder is None:
+            folder = self._resolved[path.parent] = path.parent.resolve()
+        return folder / path.name
 
 
-def forget_resolved_folders() -> None:
-    _RESOLVED_FOLDERS.clear()
-
-
-def _resolved(path: Path) -> Path:
-    """`path.resolve()`, resolving its folder once per read when the file is no link."""
-    if path.is_symlink() or path.parent == path or path.name in ("", ".", ".."):
-        return path.resolve()
-    folder = _RESOLVED_FOLDERS.get(path.parent)
-    if folder is None:
-        folder = _RESOLVED_FOLDERS[path.parent] = path.parent.resolve()
-    return folder / path.name
-
-
-def read_text(path: Path, root: Path) -> tuple[TextFile | None, list[LocatedError]]:
+def read_text(
+    path: Path, root: Path, folders: Folders | None = None
+) -> tuple[TextFile | None, list[LocatedError]]:
     """Read a UTF-8 file (a leading BOM is dropped); refuse oversized or undecodable files."""
     rel = relative(path, root)
-    if not _resolved(path).is_relative_to(_resolved(root)):
+    folders = folders or Folders()
+    if not folders.resolve(path).is_relative_to(folders.resolve(root)):
         return None, [LocatedError(rel, 0, 0, "links outside the project; refusing to read it")]
     try:
         size = path.stat().st_size

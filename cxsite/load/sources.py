@@ -9,14 +9,14 @@ from cxsite.config import CONFIG_FILE
 from cxsite.errors import Category, LocatedError, did_you_mean
 from cxsite.load.files import (
     YAML_SUFFIXES,
+    Folders,
     find_kind_files,
     find_markdown,
-    forget_resolved_folders,
     read_text,
     relative,
     split_front_matter,
 )
-from cxsite.load.yaml_source import Position, SourceMap, YamlDocument, ids_written, parse_yaml
+from cxsite.load.yaml_source import Documents, Position, SourceMap, YamlDocument, ids_written
 from cxsite.model import KINDS
 
 
@@ -62,9 +62,13 @@ class RawSources:
     broken: dict[str, list[BrokenFile]] = field(default_factory=dict)
 
 
-def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
-    """Read cxsite.yaml, data/ and content/; collect every read or syntax error."""
-    forget_resolved_folders()
+def read_sources(
+    root: Path, documents: Documents | None = None
+) -> tuple[RawSources, list[LocatedError]]:
+    """Read cxsite.yaml, data/ and content/; collect every read or syntax error. YAML is
+    parsed through `documents` (what a rebuild need not parse again)."""
+    folders = Folders()
+    documents = documents or Documents()
     raw = RawSources(root)
     errors: list[LocatedError] = []
     config_path = root / CONFIG_FILE
@@ -82,7 +86,9 @@ def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
         )
         return raw, errors
     raw.has_config = True
-    raw.config, broken_config = _read_yaml_file(config_path, root, errors, category="config")
+    raw.config, broken_config = _read_yaml_file(
+        config_path, root, errors, (folders, documents), category="config"
+    )
     if broken_config is not None:
         raw.broken["config"] = [broken_config]
     for kind in KINDS:
@@ -90,7 +96,9 @@ def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
         errors.extend(kind_errors)
         docs = []
         for path in kind_files.files:
-            doc, broken = _read_yaml_file(path, root, errors, one_per_item=kind_files.one_per_item)
+            doc, broken = _read_yaml_file(
+                path, root, errors, (folders, documents), one_per_item=kind_files.one_per_item
+            )
             if doc is not None:
                 docs.append(doc)
             elif broken is not None:
@@ -101,8 +109,10 @@ def read_sources(root: Path) -> tuple[RawSources, list[LocatedError]]:
         if kind_errors:
             raw.incomplete.add(kind)
     errors.extend(_unknown_data_files(root))
-    raw.playbooks = _read_markdown_folder(root / "content" / "playbooks", root, errors)
-    raw.pages = _read_markdown_folder(root / "content", root, errors)
+    raw.playbooks = _read_markdown_folder(
+        root / "content" / "playbooks", root, errors, (folders, documents)
+    )
+    raw.pages = _read_markdown_folder(root / "content", root, errors, (folders, documents))
     return raw, errors
 
 
@@ -116,17 +126,19 @@ def _read_yaml_file(
     path: Path,
     root: Path,
     errors: list[LocatedError],
+    readers: tuple[Folders, Documents],
     category: Category = "content",
     one_per_item: bool = False,
 ) -> tuple[YamlDocument | None, BrokenFile | None]:
     """The document, or what is known of a file that cannot be read, parsed or is empty:
     the ids its text seems to define (one item per file: also the file's name)."""
     named = frozenset({path.stem} if one_per_item else ())
-    text, read_errors = read_text(path, root)
+    folders, documents = readers
+    text, read_errors = read_text(path, root, folders)
     if text is None:
         errors.extend(_recategorise(read_errors, category))
         return None, _broken(relative(path, root), read_errors, named, "can be read")
-    doc, parse_errors = parse_yaml(text.text, text.rel)
+    doc, parse_errors = documents.parse(text.text, text.rel)
     errors.extend(_recategorise(parse_errors, category))
     if doc is None:
         return None, _broken(text.rel, parse_errors, ids_written(text.text) | named, "parses")
@@ -146,11 +158,12 @@ def _recategorise(errors: list[LocatedError], category: Category) -> list[Locate
 
 
 def _read_markdown_folder(
-    folder: Path, root: Path, errors: list[LocatedError]
+    folder: Path, root: Path, errors: list[LocatedError], readers: tuple[Folders, Documents]
 ) -> list[RawMarkdown]:
+    folders, documents = readers
     result: list[RawMarkdown] = []
     for path in find_markdown(folder):
-        text, read_errors = read_text(path, root)
+        text, read_errors = read_text(path, root, folders)
         errors.extend(read_errors)
         if text is None:
             continue
@@ -160,7 +173,7 @@ def _read_markdown_folder(
             continue
         front_matter: YamlDocument | None = None
         if split.yaml_text is not None:
-            front_matter, fm_errors = parse_yaml(
+            front_matter, fm_errors = documents.parse(
                 split.yaml_text, text.rel, line_offset=split.yaml_line - 1
             )
             errors.extend(fm_errors)

@@ -7,7 +7,6 @@ value can be traced back to the place a writer typed it.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,21 +83,36 @@ class _TooLarge(Exception):
 def parse_yaml(
     text: str, path: str, *, line_offset: int = 0
 ) -> tuple[YamlDocument | None, list[LocatedError]]:
-    """Parse one YAML document; return it with its source map, or the located errors.
+    """Parse one YAML document; return it with its source map, or the located errors."""
+    return _parse_yaml(text, path, line_offset=line_offset)
 
-    Remembered in the process by text, path and offset: `serve` rebuilds after a save
-    parse only the files that changed. Documents are never modified after parsing.
+
+_Parsed = tuple[YamlDocument | None, tuple[LocatedError, ...]]
+
+
+class Documents:
+    """The YAML documents of one read of a project, by text, path and line offset.
+
+    Made from the documents of the read before it in the same process (a rebuild under
+    `serve`, through the build cache), a read parses only the files that changed, and holds
+    only what it read. Documents are never modified after parsing.
     """
-    document, errors = _parse_yaml_remembered(text, path, line_offset)
-    return document, list(errors)
 
+    def __init__(self, before: Documents | None = None) -> None:
+        self._before = before._parsed if before is not None else {}
+        self._parsed: dict[tuple[str, str, int], _Parsed] = {}
 
-@functools.lru_cache(maxsize=20_000)
-def _parse_yaml_remembered(
-    text: str, path: str, line_offset: int
-) -> tuple[YamlDocument | None, tuple[LocatedError, ...]]:
-    document, errors = _parse_yaml(text, path, line_offset=line_offset)
-    return document, tuple(errors)
+    def parse(
+        self, text: str, path: str, *, line_offset: int = 0
+    ) -> tuple[YamlDocument | None, list[LocatedError]]:
+        """`parse_yaml`, unless this read or the one before parsed the same text already."""
+        key = (text, path, line_offset)
+        parsed = self._parsed.get(key) or self._before.get(key)
+        if parsed is None:
+            document, errors = _parse_yaml(text, path, line_offset=line_offset)
+            parsed = (document, tuple(errors))
+        self._parsed[key] = parsed
+        return parsed[0], list(parsed[1])
 
 
 def _parse_yaml(
