@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cxsite.load.yaml_source import Documents
-    from cxsite.project import Project
+    from cxsite.model import Project
     from cxsite.render import Progress, RenderedSite
     from cxsite.scoring.engine import Scores
     from cxsite.scoring.measures import Measure

@@ -22,8 +22,8 @@ from cxsite.names import CHANNELS, LEVELS
 # Commands import the library when they run: `cxsite build` with nothing to do, `--help`
 # and `--version` answer without loading pandas, pyarrow, pydantic or Jinja.
 if TYPE_CHECKING:
+    from cxsite.model import Project
     from cxsite.outcome import BuildResult
-    from cxsite.project import Project
     from cxsite.render import Progress
     from cxsite.scaffold import NewFile
 

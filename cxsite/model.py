@@ -9,12 +9,18 @@ can list the project's ids.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from cxsite.cache import digest
 from cxsite.names import Channel
+
+if TYPE_CHECKING:
+    from cxsite.config import Config  # the config is built on this model
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 ALL = "all"
@@ -201,3 +207,30 @@ KINDS: dict[str, type[Strict]] = {
     "touchpoints": Touchpoint,
     "journeys": Journey,
 }
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build needs, loaded and validated once; nothing downstream reads files."""
+
+    root: Path
+    config: Config
+    dimensions: Mapping[str, Dimension]
+    departments: Mapping[str, Department]
+    personas: Mapping[str, Persona]
+    touchpoints: Mapping[str, Touchpoint]
+    journeys: Mapping[str, Journey]
+    playbooks: Mapping[str, Playbook] = field(default_factory=dict)
+    pages: Mapping[str, Page] = field(default_factory=dict)
+
+
+def definitions_digest(project: Project) -> str:
+    """A hash of every definition (not playbooks or pages): what scores and pages rest on."""
+    return digest(
+        *(
+            model.model_dump_json()
+            for kind in (project.dimensions, project.departments, project.personas,
+                         project.touchpoints, project.journeys)
+            for model in kind.values()
+        )
+    )  # fmt: skip

@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cxsite.cache import Memo, digest
-from cxsite.config import Config
+from cxsite.cache import Memo
 from cxsite.errors import Diagnostics
-from cxsite.model import Department, Dimension, Journey, Page, Persona, Playbook, Touchpoint
+from cxsite.model import Project as Project
+from cxsite.model import definitions_digest as definitions_digest
 
 if TYPE_CHECKING:
     from cxsite.load.yaml_source import Documents
-
-
-@dataclass(frozen=True)
-class Project:
-    """Everything a build needs, loaded and validated once; nothing downstream reads files."""
-
-    root: Path
-    config: Config
-    dimensions: Mapping[str, Dimension]
-    departments: Mapping[str, Department]
-    personas: Mapping[str, Persona]
-    touchpoints: Mapping[str, Touchpoint]
-    journeys: Mapping[str, Journey]
-    playbooks: Mapping[str, Playbook] = field(default_factory=dict)
-    pages: Mapping[str, Page] = field(default_factory=dict)
-
-
-def definitions_digest(project: Project) -> str:
-    """A hash of every definition (not playbooks or pages): what scores and pages rest on."""
-    return digest(
-        *(
-            model.model_dump_json()
-            for kind in (project.dimensions, project.departments, project.personas,
-                         project.touchpoints, project.journeys)
-            for model in kind.values()
-        )
-    )  # fmt: skip
 
 
 @dataclass(frozen=True)

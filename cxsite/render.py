@@ -13,7 +13,7 @@ import jinja2
 
 from cxsite import __version__
 from cxsite.cache import BuildCache, Memo, NoMemo, digest
-from cxsite.project import Project, definitions_digest
+from cxsite.model import Project, definitions_digest
 from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
 from cxsite.scoring.export import latest_scores_json_pieces, scores_csv

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from cxsite.errors import did_you_mean
-from cxsite.project import Project
+from cxsite.model import Project
 from cxsite.pydantic_errors import slugify
 
 

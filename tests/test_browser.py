@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import threading
 import time
@@ -400,4 +401,27 @@ def test_a_scorecard_prints_on_one_a4_page(browser: Browser, server: str) -> Non
     pdf = page.pdf(format="A4", print_background=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1, pages
+    page.close()
+
+
+def test_a_trend_chart_draws_every_row_of_its_data_table(browser: Browser, server: str) -> None:
+    """The spec carries no data: the page's script reads it from the table, so the chart
+    draws one point per month and series with a score, and a marker per significant change,
+    counted from the table itself."""
+    page, _, _ = visit(browser, server + "touchpoints/support-call.html", server)
+    chart = "#chart-trend-support-call"
+    spec = json.loads(page.locator(f"{chart}-spec").text_content() or "")
+    assert "values" not in spec["datasets"] and "data-field" in page.content()
+    poll(lambda: page.locator(f"{chart} svg").count() >= 1)
+    table = page.locator(f"{chart} ~ details tbody tr")
+    columns = [h.text_content() for h in page.locator(f"{chart} ~ details thead th").all()]
+    score, significant = columns.index("Score"), columns.index("Significant change")
+    cells = [[c.text_content() for c in row.locator("td").all()] for row in table.all()]
+    with_score = sum(1 for row in cells if row[score])
+    marked = sum(1 for row in cells if row[significant] == "yes")
+    assert with_score > 12 and marked >= 1  # enough to tell a drawing from a blank
+    symbols = page.eval_on_selector_all(
+        f"{chart} svg g.mark-symbol.role-mark", "groups => groups.map(g => g.children.length)"
+    )
+    assert symbols == [with_score, marked]
     page.close()

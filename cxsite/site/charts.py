@@ -35,6 +35,9 @@ class Chart:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     summary: str = ""  # what the chart shows, in a sentence or two: its text alternative
+    # (field, type) of each column, where the chart reads its data from the table (the page
+    # then carries the data once); empty where the spec carries it.
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def _altair() -> Any:
@@ -175,9 +178,10 @@ def chart(
     (label, value) are drawn as dashed lines.
     """
     spec = json.loads(_template(kind))
+    fields = table_fields(values, columns)
     spec["datasets"] = {
-        DATA: list(values),
         THRESHOLDS: [{"label": label, "value": value} for label, value in thresholds],
+        **({} if fields else {DATA: list(values)}),
     }
     spec["description"] = summary or caption
     rows = tuple(tuple(_cell(value.get(key)) for key, _ in columns) for value in values)
@@ -188,7 +192,34 @@ def chart(
         tuple(heading for _, heading in columns),
         rows,
         summary,
+        fields,
     )
+
+
+def table_fields(
+    values: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]
+) -> tuple[tuple[str, str], ...]:
+    """(field, type) of each column when the table holds every field of the values, each of
+    one type (number, boolean or string): the page's script then reads the chart's data
+    from the table (numbers as the table prints them, to a tenth). Else ()."""
+    keys = [key for key, _ in columns]
+    if not values or {key for value in values for key in value} - set(keys):
+        return ()
+    fields = []
+    for key in keys:
+        kinds = {_kind(value[key]) for value in values if value.get(key) is not None}
+        if len(kinds) > 1:
+            return ()
+        fields.append((key, kinds.pop() if kinds else "string"))
+    return tuple(fields)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else "other"
 
 
 def script_json(value: object) -> Markup:

@@ -22,10 +22,10 @@ from cxsite.model import (
     Journey,
     Persona,
     Playbook,
+    Project,
     Target,
     Touchpoint,
 )
-from cxsite.project import Project
 from cxsite.validate.config import (
     check_config,
     is_base_url,

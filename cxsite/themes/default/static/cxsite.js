@@ -23,8 +23,31 @@
     });
   }
 
+  // A chart whose spec carries no data reads it from its data table, which names each
+  // column's field and type: the page carries the data once.
+  function tableValues(element) {
+    var figure = element.closest("figure");
+    var heads = figure ? figure.querySelectorAll(".chart-data thead th[data-field]") : [];
+    var values = [];
+    if (!heads.length) return values;
+    figure.querySelectorAll(".chart-data tbody tr").forEach(function (row) {
+      var value = {};
+      heads.forEach(function (head, column) {
+        var text = row.children[column] ? row.children[column].textContent : "";
+        var type = head.getAttribute("data-type");
+        if (type === "boolean") value[head.getAttribute("data-field")] = text === "yes";
+        else if (text === "") value[head.getAttribute("data-field")] = null;
+        else value[head.getAttribute("data-field")] = type === "number" ? Number(text) : text;
+      });
+      values.push(value);
+    });
+    return values;
+  }
+
   function chartSpec(element) {
-    return JSON.parse(document.getElementById(element.getAttribute("data-spec")).textContent);
+    var spec = JSON.parse(document.getElementById(element.getAttribute("data-spec")).textContent);
+    if (!spec.datasets.values) spec.datasets.values = tableValues(element);
+    return spec;
   }
 
   function embed(element, spec) {
