@@ -55,9 +55,11 @@ def test_a_job_spelled_in_plain_strings_builds_the_same_pages(
     assert [page.path for page in typed] == [f"playbooks/{playbook}.html"]
 
 
-def test_a_job_of_no_family_is_refused(example_builder: SiteBuilder) -> None:
+def test_a_job_of_no_family_or_with_a_stray_id_is_refused(example_builder: SiteBuilder) -> None:
     with pytest.raises(ValueError, match="pages"):
         example_builder.build(("pages", ""))
+    with pytest.raises(ValueError, match="whole site"):
+        example_builder.build((PageFamily.HOME, "fix-a-fault"))
 
 
 def test_every_context_is_a_frozen_dataclass_the_template_reads_by_field(

@@ -98,6 +98,8 @@ class SiteBuilder(Site):
         item_family = ITEM_PAGES.get(family)
         if item_family is not None:
             return item_family.pages(self, item_id)
+        if item_id:
+            raise ValueError(f"the {family} pages are of the whole site, not of {item_id!r}")
         return SITE_PAGES[family](self)
 
     def pages(self) -> list[PageSpec]:
