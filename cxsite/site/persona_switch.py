@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from cxsite.keys import PersonaLevel, StageKey
 from cxsite.model import ALL, Journey
 from cxsite.site.chart_views import curve_summary
 from cxsite.site.charts import script_json
@@ -38,7 +39,7 @@ def persona_scores(
         found: dict[str, object] = {}
         for slot in dict.fromkeys(slots):
             level, item_id, dimension = slot.split("|")
-            score = index.get(f"persona:{persona_id}:{level}", item_id, dimension)
+            score = index.get(PersonaLevel(persona_id, level), item_id, dimension)
             if score is not None:
                 reason = reasons.setdefault(score.reason, len(reasons))
                 found[slot] = [
@@ -47,11 +48,12 @@ def persona_scores(
                 ]  # fmt: skip
         stage_scores = []
         for stage in stages:
-            score = index.get(f"persona:{persona_id}:stage", f"{journey.id}/{stage.id}")
+            score = index.get(PersonaLevel(persona_id, "stage"), StageKey(journey.id, stage.id))
             stage_scores.append((stage.name, score))
             if score is None:
+                by_touchpoint = PersonaLevel(persona_id, "touchpoint")
                 members = [
-                    index.get(f"persona:{persona_id}:touchpoint", card.overall.slot.split("|")[1])
+                    index.get(by_touchpoint, card.overall.slot.split("|")[1])
                     for card in stage.touchpoints
                 ]
                 found[stage.chip.slot] = missing_reason(members, min_n, who)

@@ -10,6 +10,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cxsite.keys import (
+    PERSONA_PREFIX,
+    PERSONA_SEPARATOR,
+    ItemId,
+    Level,
+    base_level,
+    is_persona_level,
+)
 from cxsite.project import Project
 from cxsite.scoring.engine import Scores
 
@@ -38,7 +46,7 @@ class StatusRule:
             if status == "amber":
                 return f"below the green threshold {self.green:g}"
             return f"below the amber threshold {self.amber:g}"
-        where = WHERE_SET.get(level.rsplit(":", 1)[-1], "set for this score")
+        where = WHERE_SET.get(base_level(level), "set for this score")
         if status == "green":
             return f"meets expectation {expectation:g} ({where})"
         if status == "amber":
@@ -238,9 +246,6 @@ class _Series:
         return view
 
 
-PERSONA_PREFIX = "persona:"
-
-
 class ScoreIndex:
     """Scores by (level, id, dimension, period), and each series over periods.
 
@@ -262,28 +267,32 @@ class ScoreIndex:
         self._table(PERSONA_PREFIX)
 
     def _table(self, level: str) -> _Series:
-        if not level.startswith(PERSONA_PREFIX):
+        if not is_persona_level(level):
             return self._main
         if self._personas is None:
             breakdown = self._breakdown
             if len(breakdown):
+                personas, levels = breakdown["persona"], breakdown["level"]
+                # str(PersonaLevel(persona, level)) of every row at once
                 breakdown = breakdown.assign(
-                    level=PERSONA_PREFIX + breakdown["persona"] + ":" + breakdown["level"]
+                    level=PERSONA_PREFIX + personas + PERSONA_SEPARATOR + levels
                 )
             self._personas = _Series(breakdown.reindex(columns=VIEW_COLUMNS), self.rule)
         return self._personas
 
     def get(
-        self, level: str, item_id: str, dimension: str = "all", period: str | None = None
+        self, level: Level, item_id: ItemId, dimension: str = "all", period: str | None = None
     ) -> ScoreView | None:
         """The score in `period` (default: the latest period)."""
         wanted = period or self.latest
         if wanted is None:
             return None
+        level, item_id = str(level), str(item_id)
         return self._table(level).find((level, item_id, dimension), wanted)
 
-    def series(self, level: str, item_id: str, dimension: str = "all") -> list[ScoreView]:
+    def series(self, level: Level, item_id: ItemId, dimension: str = "all") -> list[ScoreView]:
         """The score in every period that has one, oldest first."""
+        level, item_id = str(level), str(item_id)
         return self._table(level).series((level, item_id, dimension))
 
     def changed(self, period: str, compared: str) -> Iterator[tuple[ScoreView, ScoreView]]:

@@ -3,6 +3,8 @@ from a server root, a sub-path and file://."""
 
 from __future__ import annotations
 
+from cxsite.keys import StageKey
+
 SECTIONS = {
     "journey": "journeys",
     "touchpoint": "touchpoints",
@@ -17,7 +19,7 @@ SECTIONS = {
 def page_path(kind: str, item_id: str) -> str:
     """The path of an item's page from the site root, e.g. `touchpoints/support-call.html`."""
     if kind == "stage":
-        kind, item_id = "journey", item_id.split("/")[0]
+        kind, item_id = "journey", StageKey.parse(item_id).journey
     if kind == "overall":
         return "index.html"
     return f"{SECTIONS[kind]}/{item_id}.html"

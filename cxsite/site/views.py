@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from cxsite.keys import ItemId, Level, StageKey
 from cxsite.model import ALL, Journey, Touchpoint
 from cxsite.project import Project
 from cxsite.site import urls
@@ -112,9 +113,9 @@ class Namer:
     def name(self, kind: str, item_id: str) -> str:
         project = self.project
         if kind == "stage":
-            journey_id, stage_id = item_id.split("/")
-            journey = project.journeys[journey_id]
-            stage = next(s for s in journey.stages if s.id == stage_id)
+            key = StageKey.parse(item_id)
+            journey = project.journeys[key.journey]
+            stage = next(s for s in journey.stages if s.id == key.stage)
             return f"{journey.name}: {stage.name}"
         tables = {
             "journey": project.journeys,
@@ -162,7 +163,7 @@ class Namer:
 STATUS_RANK = {"green": 0, "amber": 1, "red": 2}
 
 
-def chips(namer: Namer, index: ScoreIndex, level: str, item_id: str) -> tuple[Chip, ...]:
+def chips(namer: Namer, index: ScoreIndex, level: Level, item_id: ItemId) -> tuple[Chip, ...]:
     """A chip for `all` and each dimension of an item in the latest period."""
     return tuple(
         Chip(
@@ -194,7 +195,7 @@ def stage_views(namer: Namer, index: ScoreIndex, journey: Journey) -> tuple[Stag
     min_n = project.config.scoring.rollup_min_n
     views = []
     for stage in journey.stages:
-        stage_key = f"{journey.id}/{stage.id}"
+        stage_key = StageKey.of(journey, stage)
         cards = tuple(
             touchpoint_card(namer, index, project.touchpoints[t]) for t in stage.touchpoints
         )

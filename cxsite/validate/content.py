@@ -10,6 +10,7 @@ from cxsite.cache import Memo
 from cxsite.directives import Vocabulary as DirectiveVocabulary
 from cxsite.directives import located_problems
 from cxsite.errors import LocatedError
+from cxsite.keys import StageKey
 from cxsite.load.sources import RawMarkdown, RawSources
 from cxsite.markdown import find_directives_cached
 from cxsite.model import Dimension, Page, PageMeta, PlaybookMeta
@@ -139,7 +140,7 @@ def _stages_written(raw: RawSources) -> set[str]:
                 continue
             for stage in journey["stages"]:
                 if isinstance(stage, dict):
-                    stages.add(f"{journey.get('id')}/{stage.get('id')}")
+                    stages.add(str(StageKey(str(journey.get("id")), str(stage.get("id")))))
     return stages
 
 
