@@ -13,6 +13,7 @@ import jinja2
 
 from cxsite import __version__
 from cxsite.cache import BuildCache, Memo, NoMemo, digest
+from cxsite.keys import StageKey
 from cxsite.model import Project, definitions_digest
 from cxsite.schema import build_schemas, schema_json
 from cxsite.scoring.engine import Scores
@@ -25,7 +26,15 @@ from cxsite.scoring.parquet import (
 from cxsite.site import insights, urls
 from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import SearchDocument, atom_feed, changes_csv, search_index, sitemap
-from cxsite.site.pages import CHANGE_PERIODS, NAV, PageJob, PageSpec, SiteBuilder, page_jobs
+from cxsite.site.pages import (
+    CHANGE_PERIODS,
+    NAV,
+    PageFamily,
+    PageJob,
+    PageSpec,
+    SiteBuilder,
+    page_jobs,
+)
 from cxsite.site.scoreindex import ScoreIndex, status_rule
 from cxsite.theme import ThemeRenderError, render_problem, template_fingerprint
 from cxsite.workers import default_workers, run_jobs
@@ -245,7 +254,7 @@ def _feed(project: Project, builder: SiteBuilder, updated: str) -> bytes:
     }
     link_of.update(
         {
-            ("stage", f"{j.id}/{s.id}"): urls.page_path("journey", j.id)
+            ("stage", str(StageKey.of(j, s))): urls.page_path("journey", j.id)
             for j in project.journeys.values()
             for s in j.stages
         }
@@ -349,9 +358,9 @@ def _site_fingerprint(project: Project, scores: Scores, templates: str, updated:
 def _job_key(site: str, job: PageJob, project: Project) -> str:
     method, item_id = job
     body = ""
-    if method == "playbook":
+    if method == PageFamily.PLAYBOOK:
         body = project.playbooks[item_id].body
-    elif method == "content_page":
+    elif method == PageFamily.CONTENT_PAGE:
         body = project.pages[item_id].body
     return digest(site, method, item_id, body)
 
