@@ -99,10 +99,17 @@ def render_site(
         return [(position, rendered)]
 
     missing = [position for position in range(len(jobs)) if position not in built]
-    if missing:  # built before the workers fork, so that they share it
-        shared.builder(memo).index.prepare()
     workers = workers or default_workers()
-    built.update(run_jobs(missing, render_job, memo, workers=workers, progress=progress))
+    built.update(
+        run_jobs(
+            missing,
+            render_job,
+            memo,
+            workers=workers,
+            progress=progress,
+            before_fork=lambda: shared.builder(memo).index.prepare(),  # shared by the workers
+        )
+    )
     pages = [page for position in range(len(jobs)) for page in built[position]]
     files: dict[str, Output] = {f"assets/{path}": data for path, data in assets.items()}
     files.update((page.path, _page_output(memo, page)) for page in pages)

@@ -110,12 +110,14 @@ def run_jobs(
     *,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    before_fork: Callable[[], None] | None = None,
 ) -> list[Result]:
     """`work(job, memo)` for every job, results in job order, in up to `workers` processes.
 
     The first jobs run here: they compile the templates and fill the caches that forked
     workers then share, and they tell how long a job takes, so a build of a few pages never
-    pays for starting workers.
+    pays for starting workers. `before_fork` prepares what the workers will all need, so
+    that they share it rather than each making it.
     """
     results: list[Result] = []
     parallel = workers > 1 and len(jobs) >= MIN_PARALLEL_JOBS and "fork" in _start_methods()
@@ -132,6 +134,8 @@ def run_jobs(
         if progress is not None:
             progress(done, len(jobs))
     if done < len(jobs):
+        if before_fork is not None:
+            before_fork()
         results.extend(_run_in_workers(jobs, done, work, memo, workers, progress))
     return results
 
