@@ -25,6 +25,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from cxsite import markdown_pyrs
 from cxsite.cache import Memo, digest
 from cxsite.directives import BLOCK_DIRECTIVES, OPEN, Directive, Malformed, parse_directive
 
@@ -226,7 +227,13 @@ class ParsedMarkdown:
 
 
 def parse_markdown(body: str) -> ParsedMarkdown:
-    """A Markdown body parsed and rendered up to its directives."""
+    """A Markdown body parsed and rendered up to its directives: by markdown-it-pyrs, some
+    times faster, where the body uses only what it renders exactly as markdown-it-py does
+    (see markdown_pyrs.py)."""
+    by_pyrs = markdown_pyrs.render(body) if markdown_pyrs.fits(body) else None
+    if by_pyrs is not None:
+        html, headings, text = by_pyrs
+        return ParsedMarkdown(sanitise(html), headings, text, ())
     md = markdown_parser()
     env: dict[str, Any] = {}
     return _parsed(md.parse(body, env), env)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from conftest import REPO, ProjectFactory
 
+from cxsite import markdown_pyrs
 from cxsite.build import build
 from cxsite.cache import MemoryMemo
 from cxsite.directives import Directive
@@ -131,17 +132,25 @@ def test_a_raci_table_is_followed_by_what_its_letters_mean() -> None:
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The bodies markdown-it parses from now on, in this process (workers off)."""
+    """The bodies parsed from now on, in this process (workers off): by markdown-it-py, or
+    by markdown-it-pyrs where it renders them."""
     monkeypatch.setenv("CXSITE_WORKERS", "1")
     parser = markdown_parser()
     parsed: list[str] = []
-    real = parser.parse
+    real_parse, real_render = parser.parse, markdown_pyrs.render
 
-    def counting(src: str, env: Any = None) -> Any:
+    def parse(src: str, env: Any = None) -> Any:
         parsed.append(src)
-        return real(src, env)
+        return real_parse(src, env)
 
-    monkeypatch.setattr(parser, "parse", counting)
+    def render(src: str) -> Any:
+        rendered = real_render(src)
+        if rendered is not None:
+            parsed.append(src)
+        return rendered
+
+    monkeypatch.setattr(parser, "parse", parse)
+    monkeypatch.setattr(markdown_pyrs, "render", render)
     return parsed
 
 
