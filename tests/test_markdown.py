@@ -24,6 +24,7 @@ from cxsite.markdown import (
     without_title,
 )
 from cxsite.project import load_project
+from cxsite.site.directive_views import DirectiveRenderer
 
 
 def plain(directive: Directive) -> str:
@@ -229,3 +230,32 @@ def test_the_examples_kept_parsed_render_as_parsed_afresh(name: str) -> None:
     assert parse_markdown_cached(shown, memo) == parse_markdown(shown)
     render = plain
     assert render_markdown_cached(body, render, memo) == render_markdown(body, render)
+
+
+def test_a_score_directive_is_rendered_once_per_page_depth(
+    make_project: ProjectFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("CXSITE_WORKERS", "1")
+    root = make_project()
+    playbooks = root / "content" / "playbooks"
+    source = (playbooks / "billing-trust.md").read_text()
+    score = '{{< score touchpoint="support-call" >}}'
+    trend = '{{< trend touchpoint="support-call" >}}'
+    for name in ("first", "second"):
+        (playbooks / f"{name}.md").write_text(f"{source}\nNow {score}.\n\n{trend}\n")
+    rendered: list[str] = []
+    real = DirectiveRenderer._render
+
+    def counting(self: DirectiveRenderer, directive: Directive, root: str, chart_id: str) -> str:
+        rendered.append(directive.name)
+        return real(self, directive, root, chart_id)
+
+    monkeypatch.setattr(DirectiveRenderer, "_render", counting)
+    assert build(root, tmp_path / "out", memo=MemoryMemo()).output is not None
+    assert sorted(rendered) == ["score", "trend", "trend"]  # a trend holds its page's chart id
+    pages = [
+        (tmp_path / "out" / "playbooks" / f"{n}.html").read_text() for n in ("first", "second")
+    ]
+    chips = [page.split("Now ", 1)[1].split("</p>", 1)[0] for page in pages]
+    assert chips[0] == chips[1] and 'class="directive-score"' in chips[0]
+    assert all('class="directive-trend"' in page for page in pages)
