@@ -4,6 +4,12 @@ admonitions, heading anchors and cxsite's directives, raw HTML sanitised with nh
 Directives are parsed into tokens by an inline rule; rendering puts a placeholder element
 in their place, the whole HTML is sanitised, and only then are the placeholders replaced by
 the directives' own (trusted, escaped) HTML.
+
+Each body is parsed once per build. Parsed and rendered up to its directives, it is plain
+data (`ParsedMarkdown`): the check parses only a body that may hold a directive and keeps
+it in the memo as its page shows it, where the render finds it and substitutes the
+directives. A body markdown-it-pyrs renders exactly as markdown-it-py does is rendered by
+it (markdown_pyrs.py).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 from cxsite import markdown_pyrs
 from cxsite.cache import Memo, digest
 from cxsite.directives import BLOCK_DIRECTIVES, OPEN, Directive, Malformed, parse_directive
+from cxsite.markdown_pyrs import Headings
 
 DirectiveRenderer = Callable[[Directive], str]
 
@@ -52,7 +59,7 @@ class RenderedMarkdown:
     """A Markdown body as safe HTML, its headings, its plain text and its directives."""
 
     html: str
-    headings: tuple[tuple[int, str, str], ...]  # (level, anchor id, text)
+    headings: Headings
     text: str
     directives: tuple[Directive | Malformed, ...]
 
@@ -221,7 +228,7 @@ class ParsedMarkdown:
     check and the render, and rendered for any page by substituting the directives."""
 
     html: str  # sanitised; directive i is `<cx-directive data-index="i"></cx-directive>`
-    headings: tuple[tuple[int, str, str], ...]
+    headings: Headings
     text: str
     directives: tuple[Directive | Malformed, ...]
 
