@@ -8,8 +8,7 @@ the directives' own (trusted, escaped) HTML.
 Each body is parsed once per build. Parsed and rendered up to its directives, it is plain
 data (`ParsedMarkdown`): the check parses only a body that may hold a directive and keeps
 it in the memo as its page shows it, where the render finds it and substitutes the
-directives. A body markdown-it-pyrs renders exactly as markdown-it-py does is rendered by
-it (markdown_pyrs.py).
+directives.
 """
 
 from __future__ import annotations
@@ -31,12 +30,11 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from cxsite import markdown_pyrs
 from cxsite.cache import Memo, digest
 from cxsite.directives import BLOCK_DIRECTIVES, OPEN, Directive, Malformed, parse_directive
-from cxsite.markdown_pyrs import Headings
 
 DirectiveRenderer = Callable[[Directive], str]
+Headings = tuple[tuple[int, str, str], ...]  # (level, anchor id, text)
 
 _PLACEHOLDER = re.compile(r'<cx-directive data-index="(\d+)"></cx-directive>')
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
@@ -234,13 +232,7 @@ class ParsedMarkdown:
 
 
 def parse_markdown(body: str) -> ParsedMarkdown:
-    """A Markdown body parsed and rendered up to its directives: by markdown-it-pyrs, some
-    times faster, where the body uses only what it renders exactly as markdown-it-py does
-    (see markdown_pyrs.py)."""
-    by_pyrs = markdown_pyrs.render(body) if markdown_pyrs.fits(body) else None
-    if by_pyrs is not None:
-        html, headings, text = by_pyrs
-        return ParsedMarkdown(sanitise(html), headings, text, ())
+    """A Markdown body parsed and rendered up to its directives."""
     md = markdown_parser()
     env: dict[str, Any] = {}
     return _parsed(md.parse(body, env), env)

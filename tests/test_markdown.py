@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from conftest import REPO, ProjectFactory
 
-from cxsite import markdown_pyrs
 from cxsite.build import build
 from cxsite.cache import MemoryMemo
 from cxsite.directives import Directive
@@ -133,25 +132,17 @@ def test_a_raci_table_is_followed_by_what_its_letters_mean() -> None:
 
 
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The bodies parsed from now on, in this process (workers off): by markdown-it-py, or
-    by markdown-it-pyrs where it renders them."""
+    """The bodies markdown-it parses from now on, in this process (workers off)."""
     monkeypatch.setenv("CXSITE_WORKERS", "1")
     parser = markdown_parser()
     parsed: list[str] = []
-    real_parse, real_render = parser.parse, markdown_pyrs.render
+    real = parser.parse
 
     def parse(src: str, env: Any = None) -> Any:
         parsed.append(src)
-        return real_parse(src, env)
-
-    def render(src: str) -> Any:
-        rendered = real_render(src)
-        if rendered is not None:
-            parsed.append(src)
-        return rendered
+        return real(src, env)
 
     monkeypatch.setattr(parser, "parse", parse)
-    monkeypatch.setattr(markdown_pyrs, "render", render)
     return parsed
 
 

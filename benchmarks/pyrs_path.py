@@ -1,13 +1,13 @@
-"""markdown-it-pyrs, the Rust port of markdown-it, for the bodies it renders exactly as
-markdown.py's markdown-it-py parser does: CommonMark with strikethrough and heading ids.
+"""An experiment, not part of cxsite: markdown-it-pyrs (the Rust port) rendering the bodies
+it could render as cxsite's markdown-it-py parser does (CommonMark with strikethrough and
+heading ids), for benchmarks/markdown_parsers.py.
 
-The port has no plugins for cxsite's directives, the RACI legend, labelled task lists or
-admonitions, and renders footnotes with other white space, so a body with any of their
-marks is left to markdown-it-py (`fits`). The port's HTML lacks the heading ids, added here
-as mdit-py-plugins' anchors plugin adds them; the headings and plain text come from its
-syntax tree, grouped as markdown-it-py's tokens are. Where the tree holds anything else,
-`render` gives None and markdown-it-py renders the body. tests/test_markdown_pyrs.py
-compares the two on the CommonMark examples and on random mixes of them.
+The port has no plugin API, so none of cxsite's directives, the RACI legend, labelled task
+lists or admonitions, and it renders footnotes with other white space: a body with any of
+their marks is refused (`fits`). Its HTML lacks the heading ids, added here as
+mdit-py-plugins' anchors plugin adds them; the headings and plain text come from its syntax
+tree, grouped as markdown-it-py's tokens are. Where the tree holds anything else, `render`
+gives None. Random bodies show why cxsite does not use it: see `markdown_parsers.py --fuzz`.
 """
 
 from __future__ import annotations
