@@ -12,6 +12,8 @@ run in the same --work folder, dated, in the RESULTS.md section):
 - builds:  cxsite's cold, no-change and one-playbook-edit builds and `check` of the project.
 - pages:   the project's playbooks built by cxsite (a project holding only those playbooks
            and what they name), by MkDocs 1.6 (plain site) and by Hugo (minimal layouts).
+           With --plain-playbooks, the same playbooks with plain bodies of about 600 words
+           (headings, paragraphs, lists; no tables, task lists or directives).
 - scaling: ingestion + scoring at 1M, 3M and 10M rows (`--scale-rows`), peak memory, and
            DuckDB's at the same sizes.
 - profile: cProfile of an in-process cold build and no-change rebuild, top 15 entries by
@@ -56,7 +58,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import SIZES, generate  # noqa: E402
+from generate import SIZES, generate, paragraph  # noqa: E402
 from page_weights import weights as page_weights  # noqa: E402
 
 PARTS = ("ingest", "builds", "pages", "scaling", "profile")
@@ -486,14 +488,34 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
     return yaml.safe_load(front), body
 
 
-def pages_setup(project: Path, root: Path) -> tuple[Path, Path, Path, int, float]:
-    """The cxsite, MkDocs and Hugo projects over the same playbooks, rebuilt from scratch."""
+def plain_body(number: int) -> str:
+    """A playbook body of about 600 words: headings, paragraphs and a list, nothing else."""
+    import numpy as np
+
+    rng = np.random.default_rng(number)
+    body = [f"# Playbook {number}", "", paragraph(rng, 60), ""]
+    for section in range(4):
+        body += [f"## Step {section + 1}", "", paragraph(rng, 120), ""]
+        body += ["- " + paragraph(rng, 8), "- " + paragraph(rng, 8), ""]
+    return "\n".join(body)
+
+
+def pages_setup(
+    project: Path, root: Path, plain: bool = False
+) -> tuple[Path, Path, Path, int, float]:
+    """The cxsite, MkDocs and Hugo projects over the same playbooks, rebuilt from scratch
+    (with `plain`, the playbooks' bodies replaced by `plain_body`)."""
     shutil.rmtree(root, ignore_errors=True)
     playbooks = sorted((project / "content" / "playbooks").glob("*.md"))
     words = 0
     touchpoints: list[str] = []
-    for path in playbooks:
-        front, body = front_matter(path.read_text())
+    texts: dict[str, str] = {}
+    for number, path in enumerate(playbooks):
+        text = path.read_text()
+        if plain:
+            text = text[: text.index("---\n", 4) + 4] + plain_body(number)
+        texts[path.name] = text
+        front, body = front_matter(text)
         words += len(re.findall(r"[A-Za-z][A-Za-z'_-]*", re.sub(r"\{\{<.*?>\}\}", "", body)))
         touchpoints += [tp for tp in front.get("touchpoints", []) if tp not in touchpoints]
 
@@ -524,9 +546,9 @@ def pages_setup(project: Path, root: Path) -> tuple[Path, Path, Path, int, float
     for name in ("score", "trend", "table"):
         (hugo / "layouts" / "shortcodes" / f"{name}.html").write_text(HUGO_SHORTCODE % name)
 
-    for path in playbooks:
+    for name, text in texts.items():
         for folder in (cx / "content" / "playbooks", mk / "docs", hugo / "content" / "playbooks"):
-            shutil.copy(path, folder)
+            (folder / name).write_text(text)
     return cx, mk, hugo, len(playbooks), words / max(1, len(playbooks))
 
 
@@ -534,10 +556,13 @@ def html_pages(folder: Path, pattern: str = "**/*.html") -> int:
     return sum(1 for _ in folder.glob(pattern))
 
 
-def part_pages(project: Path, work: Path, repeat: int, timeout: float | None) -> dict[str, Any]:
+def part_pages(
+    project: Path, work: Path, repeat: int, timeout: float | None, plain: bool = False
+) -> dict[str, Any]:
     mkdocs = ensure_mkdocs(work)
     hugo = ensure_hugo()
-    cx, mk, hu, n, words = pages_setup(project, work / f"{project.name}-pages")
+    folder = work / f"{project.name}-{'plain-' if plain else ''}pages"
+    cx, mk, hu, n, words = pages_setup(project, folder, plain)
 
     def clean_cx() -> None:
         shutil.rmtree(cx / ".cxsite-cache", ignore_errors=True)
@@ -565,15 +590,21 @@ def part_pages(project: Path, work: Path, repeat: int, timeout: float | None) ->
     totals = [html_pages(cx / "output"), html_pages(mk / "site"), html_pages(hu / "public")]
     to_mk, to_hu = cx_run.seconds / mk_run.seconds, cx_run.seconds / hu_run.seconds
     cx_cell = f"{fmt(cx_run)}, {totals[0]} pages"
+    kind, mk_target = ("plain playbooks", 0.5) if plain else ("playbooks", 0.25)
+    content = (
+        "headings, paragraphs and lists only)"
+        if plain
+        else "directives left out), each with 4 tables, 8 task-list items and 2 directives"
+    )
     return {
         "rows": [
-            (f"{n:,} playbooks vs MkDocs", cx_cell, f"MkDocs {fmt(mk_run)}, {totals[1]} pages",
-             f"{to_mk:.2f}× MkDocs (target ≤ 0.25×: {'met' if to_mk <= 0.25 else 'missed'})"),
-            (f"{n:,} playbooks vs Hugo", cx_cell, f"Hugo {fmt(hu_run)}, {totals[2]} pages",
+            (f"{n:,} {kind} vs MkDocs", cx_cell, f"MkDocs {fmt(mk_run)}, {totals[1]} pages",
+             f"{to_mk:.2f}× MkDocs (target ≤ {mk_target}×: {'met' if to_mk <= mk_target else 'missed'})"),
+            (f"{n:,} {kind} vs Hugo", cx_cell, f"Hugo {fmt(hu_run)}, {totals[2]} pages",
              f"{to_hu:.2f}× Hugo (target ≤ 2×: {'met' if to_hu <= 2 else 'missed'})"),
         ],
-        "notes": [f"Markdown pages: {n:,} playbooks of {words:.0f} words on average (body text,"
-                  " directives left out), each with 4 tables, 8 task-list items and 2 directives."],
+        "notes": [f"Markdown pages: {n:,} {kind} of {words:.0f} words on average (body text,"
+                  f" {content}."],
     }  # fmt: skip
 
 
@@ -748,6 +779,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="run the profile part (default on large only)"
     )
+    parser.add_argument(
+        "--plain-playbooks",
+        action="store_true",
+        help="pages part: plain bodies of about 600 words (no tables, task lists or directives)",
+    )
     parser.add_argument("--scale-rows", default="1M,3M,10M", help="row counts of the scaling part")
     parser.add_argument(
         "--timeout",
@@ -784,7 +820,9 @@ def main() -> None:
             elif part == "builds":
                 result = part_builds(project, args.timeout)
             elif part == "pages":
-                result = part_pages(project, args.work, args.repeat, args.timeout)
+                result = part_pages(
+                    project, args.work, args.repeat, args.timeout, args.plain_playbooks
+                )
             elif part == "scaling":
                 result = part_scaling(args.size, project, args.work, parse_rows(args.scale_rows))
             else:

@@ -4,6 +4,11 @@ admonitions, heading anchors and cxsite's directives, raw HTML sanitised with nh
 Directives are parsed into tokens by an inline rule; rendering puts a placeholder element
 in their place, the whole HTML is sanitised, and only then are the placeholders replaced by
 the directives' own (trusted, escaped) HTML.
+
+Each body is parsed once per build. Parsed and rendered up to its directives, it is plain
+data (`ParsedMarkdown`): the check parses only a body that may hold a directive and keeps
+it in the memo as its page shows it, where the render finds it and substitutes the
+directives.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from cxsite.cache import Memo, digest
 from cxsite.directives import BLOCK_DIRECTIVES, OPEN, Directive, Malformed, parse_directive
 
 DirectiveRenderer = Callable[[Directive], str]
+Headings = tuple[tuple[int, str, str], ...]  # (level, anchor id, text)
 
 _PLACEHOLDER = re.compile(r'<cx-directive data-index="(\d+)"></cx-directive>')
 _ALLOWED_TAGS = set(nh3.ALLOWED_TAGS) | {
@@ -51,7 +57,7 @@ class RenderedMarkdown:
     """A Markdown body as safe HTML, its headings, its plain text and its directives."""
 
     html: str
-    headings: tuple[tuple[int, str, str], ...]  # (level, anchor id, text)
+    headings: Headings
     text: str
     directives: tuple[Directive | Malformed, ...]
 
@@ -180,10 +186,30 @@ def sanitise(html: str) -> str:
     return _EXTERNAL_LINK.sub(r'<a href="\1" rel="noopener noreferrer"', clean)
 
 
+def without_title(body: str) -> str:
+    """The body as its playbook page shows it: without a leading `# Title` line, which the
+    page's header card already shows."""
+    body = body.lstrip("\n")
+    if body.startswith("# "):
+        body = body.split("\n", 1)[1] if "\n" in body else ""
+    return body
+
+
+def may_hold_directives(body: str) -> bool:
+    """Whether a body can hold a directive at all: a scan far cheaper than a parse, so that
+    a body without one is parsed only to be rendered."""
+    return OPEN in body
+
+
 def find_directives(body: str) -> list[Directive | Malformed]:
     """Every directive in a Markdown body (outside code), with lines relative to the body,
     in the order the renderer meets them (token order; parsed, not rendered)."""
-    tokens = markdown_parser().parse(body, {})
+    if not may_hold_directives(body):
+        return []
+    return _directives_in(markdown_parser().parse(body, {}))
+
+
+def _directives_in(tokens: Sequence[Token]) -> list[Directive | Malformed]:
     return [
         child.meta["directive"]
         for token in tokens
@@ -193,19 +219,29 @@ def find_directives(body: str) -> list[Directive | Malformed]:
     ]
 
 
-def render_markdown(body: str, render_directive: DirectiveRenderer) -> RenderedMarkdown:
-    """Safe HTML for a Markdown body, with directives rendered by `render_directive`."""
+@dataclass(frozen=True)
+class ParsedMarkdown:
+    """A body parsed once: safe HTML with a placeholder where each directive goes, its
+    headings, its plain text and its directives. Plain data: kept in the memo between the
+    check and the render, and rendered for any page by substituting the directives."""
+
+    html: str  # sanitised; directive i is `<cx-directive data-index="i"></cx-directive>`
+    headings: Headings
+    text: str
+    directives: tuple[Directive | Malformed, ...]
+
+
+def parse_markdown(body: str) -> ParsedMarkdown:
+    """A Markdown body parsed and rendered up to its directives."""
     md = markdown_parser()
     env: dict[str, Any] = {}
-    tokens = md.parse(body, env)
+    return _parsed(md.parse(body, env), env)
+
+
+def _parsed(tokens: Sequence[Token], env: dict[str, Any]) -> ParsedMarkdown:
+    md = markdown_parser()
+    env = {**env, "directives": []}
     html = sanitise(md.renderer.render(tokens, md.options, env))
-    found: list[Directive | Malformed] = env.get("directives", [])
-
-    def substitute(match: re.Match[str]) -> str:
-        item = found[int(match.group(1))]
-        return render_directive(item) if isinstance(item, Directive) else ""
-
-    html = _PLACEHOLDER.sub(substitute, html)
     headings = tuple(
         (int(token.tag[1]), str(token.attrGet("id") or ""), tokens[index + 1].content)
         for index, token in enumerate(tokens)
@@ -218,53 +254,109 @@ def render_markdown(body: str, render_directive: DirectiveRenderer) -> RenderedM
         for child in token.children
         if child.type in ("text", "code_inline")
     )
-    return RenderedMarkdown(html, headings, text, tuple(found))
+    return ParsedMarkdown(html, headings, text, tuple(env["directives"]))
 
 
-def find_directives_cached(body: str, memo: Memo) -> list[Directive | Malformed]:
-    """`find_directives`, remembered by body."""
+def _parsed_without_title(
+    body: str, tokens: Sequence[Token], env: dict[str, Any]
+) -> ParsedMarkdown:
+    """`parse_markdown(without_title(body))` from the tokens of the whole body, unless its
+    title is more than plain text (a footnote or a directive in it changes what follows)."""
+    dropped = len(body) - len(body.lstrip("\n"))  # leading blank lines change only lines
+    if not body.lstrip("\n").startswith("# "):
+        return _lines_moved_up(_parsed(tokens, env), dropped)
+    heading = tokens[:3]
+    if (
+        len(heading) == 3
+        and heading[0].type == "heading_open"
+        and heading[0].markup == "#"
+        and heading[0].map == [dropped, dropped + 1]
+        and all(child.type == "text" for child in heading[1].children or ())
+    ):
+        return _lines_moved_up(_parsed(tokens[3:], env), dropped + 1)
+    return parse_markdown(without_title(body))
+
+
+def _lines_moved_up(parsed: ParsedMarkdown, lines: int) -> ParsedMarkdown:
+    """The parsed body with its directives' lines counted from `lines` lines further down."""
+    if not lines:
+        return parsed
+    moved = tuple(replace(d, line=d.line - lines) for d in parsed.directives)
+    return replace(parsed, directives=moved)
+
+
+def render_parsed(parsed: ParsedMarkdown, render_directive: DirectiveRenderer) -> RenderedMarkdown:
+    """The parsed body with its directives rendered by `render_directive`, in page order."""
+
+    def substitute(match: re.Match[str]) -> str:
+        item = parsed.directives[int(match.group(1))]
+        return render_directive(item) if isinstance(item, Directive) else ""
+
+    html = _PLACEHOLDER.sub(substitute, parsed.html) if parsed.directives else parsed.html
+    return RenderedMarkdown(html, parsed.headings, parsed.text, parsed.directives)
+
+
+def render_markdown(body: str, render_directive: DirectiveRenderer) -> RenderedMarkdown:
+    """Safe HTML for a Markdown body, with directives rendered by `render_directive`."""
+    return render_parsed(parse_markdown(body), render_directive)
+
+
+def find_directives_cached(
+    body: str, memo: Memo, *, shown_without_title: bool = False
+) -> list[Directive | Malformed]:
+    """`find_directives`, remembered by body. A body parsed here is rendered here too, up to
+    its directives, and kept for `render_markdown_cached` as its page shows it (without its
+    title line, with `shown_without_title`): each body is parsed once per build."""
+    if not may_hold_directives(body):
+        return []
     listed = memo.get("md-directives", digest(body))
     if listed is not None:
         return [_from_json(item) for item in json.loads(listed)]
-    found = find_directives(body)
+    env: dict[str, Any] = {}
+    tokens = markdown_parser().parse(body, env)
+    found = _directives_in(tokens)
     memo.put("md-directives", digest(body), json.dumps([_as_json(d) for d in found]).encode())
+    if shown_without_title:
+        shown, parsed = without_title(body), _parsed_without_title(body, tokens, env)
+    else:
+        shown, parsed = body, _parsed(tokens, env)
+    memo.put("md-parsed", digest(shown), _parsed_as_json(parsed))
     return found
+
+
+def parse_markdown_cached(body: str, memo: Memo) -> ParsedMarkdown:
+    """`parse_markdown`, remembered by body."""
+    stored = memo.get("md-parsed", digest(body))
+    if stored is not None:
+        return _parsed_from_json(stored)
+    parsed = parse_markdown(body)
+    memo.put("md-parsed", digest(body), _parsed_as_json(parsed))
+    return parsed
 
 
 def render_markdown_cached(
     body: str, render_directive: DirectiveRenderer, memo: Memo
 ) -> RenderedMarkdown:
-    """`render_markdown`, remembered by body and by what its directives render to now."""
-    listed = memo.get("md-directives", digest(body))
-    if listed is None:  # a new body: render it once, noting what its directives became
-        outputs: list[str] = []
-
-        def noting(directive: Directive) -> str:
-            outputs.append(render_directive(directive))
-            return outputs[-1]
-
-        rendered = render_markdown(body, noting)
-        listing = [_as_json(d) for d in rendered.directives]
-        memo.put("md-directives", digest(body), json.dumps(listing).encode())
-        _remember_html(memo, digest(body, *outputs), rendered)
-        return rendered
-    found = [_from_json(item) for item in json.loads(listed)]
-    outputs = [render_directive(d) for d in found if isinstance(d, Directive)]
-    key = digest(body, *outputs)
-    stored = memo.get("md-html", key)
-    if stored is not None:
-        data = json.loads(stored)
-        headings = tuple((int(a), str(b), str(c)) for a, b, c in data["headings"])
-        return RenderedMarkdown(data["html"], headings, data["text"], tuple(found))
-    replay = iter(outputs)
-    rendered = render_markdown(body, lambda _directive: next(replay))
-    _remember_html(memo, key, rendered)
-    return rendered
+    """`render_markdown`, parsing only a body the memo does not hold parsed."""
+    return render_parsed(parse_markdown_cached(body, memo), render_directive)
 
 
-def _remember_html(memo: Memo, key: str, rendered: RenderedMarkdown) -> None:
-    payload = {"html": rendered.html, "headings": rendered.headings, "text": rendered.text}
-    memo.put("md-html", key, json.dumps(payload).encode())
+def _parsed_as_json(parsed: ParsedMarkdown) -> bytes:
+    return json.dumps(
+        {
+            "html": parsed.html,
+            "headings": parsed.headings,
+            "text": parsed.text,
+            "directives": [_as_json(d) for d in parsed.directives],
+        }
+    ).encode()
+
+
+def _parsed_from_json(stored: bytes) -> ParsedMarkdown:
+    data = json.loads(stored)
+    headings = tuple((int(a), str(b), str(c)) for a, b, c in data["headings"])
+    directives = tuple(_from_json(item) for item in data["directives"])
+    return ParsedMarkdown(data["html"], headings, data["text"], directives)
 
 
 def _as_json(item: Directive | Malformed) -> dict[str, Any]:

@@ -17,7 +17,12 @@ from cxsite.site.views import Namer, chips, stage_views
 
 
 class DirectiveRenderer:
-    """Renders `score`, `trend` and `table` directives for a page at a given path."""
+    """Renders `score`, `trend` and `table` directives for a page at a given path.
+
+    A `score` or `table` directive's HTML depends only on what it says and on the page's
+    depth (its links), so each one is rendered once per build and depth and then reused;
+    a `trend` holds a chart id of its own page.
+    """
 
     def __init__(self, project: Project, index: ScoreIndex, env: jinja2.Environment) -> None:
         self.project = project
@@ -25,6 +30,7 @@ class DirectiveRenderer:
         self.env = env
         self.namer = Namer(project)
         self.labels = ["All", *(name for _, name in self.namer.dimensions)]
+        self.rendered: dict[tuple[str, tuple[tuple[str, str], ...], str], str] = {}
 
     def for_page(self, path: str) -> Callable[[Directive], str]:
         root = urls.root_of(path)
@@ -37,6 +43,14 @@ class DirectiveRenderer:
         return render
 
     def render(self, directive: Directive, root: str, chart_id: str) -> str:
+        if directive.name == "trend":
+            return self._render(directive, root, chart_id)
+        key = (directive.name, directive.args, root)
+        if key not in self.rendered:
+            self.rendered[key] = self._render(directive, root, chart_id)
+        return self.rendered[key]
+
+    def _render(self, directive: Directive, root: str, chart_id: str) -> str:
         level, item_id = directive.target
         dimension = directive.arg("dimension") or ALL
         link = self.namer.link(level, item_id)

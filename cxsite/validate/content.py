@@ -12,7 +12,7 @@ from cxsite.directives import located_problems
 from cxsite.errors import LocatedError
 from cxsite.keys import StageKey
 from cxsite.load.sources import RawMarkdown, RawSources
-from cxsite.markdown import find_directives_cached
+from cxsite.markdown import find_directives_cached, may_hold_directives
 from cxsite.model import Dimension, Page, PageMeta, PlaybookMeta
 from cxsite.pydantic_errors import KnownIds, slugify
 from cxsite.validate.located import Located, Origin, References, validate_model
@@ -116,16 +116,25 @@ def check_directives(
         ids={kind.removesuffix("s"): ids(kind) for kind in known},
         dimensions=None if dimensions is None else frozenset(dimensions),
     )
-    markdowns = [*raw.playbooks, *raw.pages]
-    # Parsing is the slow part: new bodies are parsed in worker processes.
+    # Only a body that may hold a directive is parsed here. Parsing is the slow part: new
+    # bodies are parsed in worker processes, once, and kept parsed in the memo as their
+    # pages show them (a playbook's page without its title line).
+    markdowns = [
+        (markdown, shown_without_title)
+        for group, shown_without_title in ((raw.playbooks, True), (raw.pages, False))
+        for markdown in group
+        if may_hold_directives(markdown.body)
+    ]
     listed = run_jobs(
-        [markdown.body for markdown in markdowns],
-        lambda body, job_memo: [find_directives_cached(body, job_memo)],
+        [(markdown.body, shown_without_title) for markdown, shown_without_title in markdowns],
+        lambda job, job_memo: [
+            find_directives_cached(job[0], job_memo, shown_without_title=job[1])
+        ],
         memo,
         workers=default_workers(),
     )
     errors: list[LocatedError] = []
-    for markdown, found in zip(markdowns, listed, strict=True):
+    for (markdown, _), found in zip(markdowns, listed, strict=True):
         errors.extend(located_problems(found, vocabulary, markdown.rel, markdown.body_line))
     return errors
 
