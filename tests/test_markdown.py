@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO, ProjectFactory
 
 from cxsite.build import build
-from cxsite.cache import MemoryMemo
+from cxsite.cache import BuildCache, MemoryMemo
 from cxsite.directives import Directive
 from cxsite.markdown import (
     find_directives,
@@ -162,7 +162,7 @@ def test_a_build_parses_each_body_once(
     )
     bodies = len(list(playbooks.glob("*.md"))) + len(list((root / "content").glob("*.md")))
     parsed = count_parses(monkeypatch)
-    result = build(root, tmp_path / "out", memo=MemoryMemo())
+    result = build(root, tmp_path / "out", cache=BuildCache.in_memory(MemoryMemo()))
     assert result.output is not None
     # A directive in the title line changes what follows it (numbering), so that body alone
     # is parsed twice: whole for its check, without its title for its page.
@@ -242,7 +242,8 @@ def test_a_score_directive_is_rendered_once_per_page_depth(
         return real(self, directive, root, chart_id)
 
     monkeypatch.setattr(DirectiveRenderer, "_render", counting)
-    assert build(root, tmp_path / "out", memo=MemoryMemo()).output is not None
+    built = build(root, tmp_path / "out", cache=BuildCache.in_memory(MemoryMemo()))
+    assert built.output is not None
     assert sorted(rendered) == ["score", "trend", "trend"]  # a trend holds its page's chart id
     pages = [
         (tmp_path / "out" / "playbooks" / f"{n}.html").read_text() for n in ("first", "second")

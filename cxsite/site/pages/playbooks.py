@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cxsite.markdown import render_markdown_cached
+from cxsite.markdown import render_markdown_cached, without_title
 from cxsite.model import PlaybookMeta
 from cxsite.site import urls
 from cxsite.site.pages.site import Site
@@ -57,10 +57,7 @@ class PlaybookIndexContext(PageContext):
 def playbook_pages(site: Site, playbook_id: str) -> list[PageSpec]:
     playbook = site.project.playbooks[playbook_id]
     meta = playbook.meta
-    # The header card shows the title; a leading `# Title` in the body would repeat it.
-    body = playbook.body.lstrip("\n")
-    if body.startswith("# "):
-        body = body.split("\n", 1)[1] if "\n" in body else ""
+    body = without_title(playbook.body)  # the header card shows the title
     path = urls.page_path("playbook", playbook.id)
     rendered = render_markdown_cached(body, site.directives.for_page(path), site.memo)
     trigger = (
