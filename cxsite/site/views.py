@@ -106,6 +106,12 @@ class Namer:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.dimensions = [(d.id, d.name) for d in project.dimensions.values()]
+        # The playbooks in use on each touchpoint, in the project's order (found once).
+        self.playbooks_on: dict[str, list[str]] = {}
+        for playbook in project.playbooks.values():
+            if playbook.meta.status != "retired":
+                for touchpoint in dict.fromkeys(playbook.meta.touchpoints):
+                    self.playbooks_on.setdefault(touchpoint, []).append(playbook.id)
 
     def link(self, kind: str, item_id: str) -> Link:
         return Link(self.name(kind, item_id), urls.page_path(kind, item_id))
@@ -174,12 +180,7 @@ def chips(namer: Namer, index: ScoreIndex, level: Level, item_id: ItemId) -> tup
 
 
 def touchpoint_card(namer: Namer, index: ScoreIndex, touchpoint: Touchpoint) -> TouchpointCard:
-    project = namer.project
-    playbooks = tuple(
-        namer.link("playbook", p.id)
-        for p in project.playbooks.values()
-        if touchpoint.id in p.meta.touchpoints and p.meta.status != "retired"
-    )
+    playbooks = tuple(namer.link("playbook", p) for p in namer.playbooks_on.get(touchpoint.id, ()))
     return TouchpointCard(
         link=namer.link("touchpoint", touchpoint.id),
         channel=touchpoint.channel,
