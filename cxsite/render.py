@@ -24,6 +24,7 @@ from cxsite.scoring.parquet import (
     scores_parquet_pieces,
 )
 from cxsite.site import insights, urls
+from cxsite.site.chips import ChipHtml
 from cxsite.site.directive_views import DirectiveRenderer
 from cxsite.site.feeds import SearchDocument, atom_feed, changes_csv, search_index, sitemap
 from cxsite.site.pages import (
@@ -93,7 +94,8 @@ def render_site(
     shared = _Shared(project, scores, env, cache)  # the score index, built only if a page needs it
 
     def render_job(position: int, job_memo: Memo) -> list[tuple[int, list[RenderedPage]]]:
-        rendered = _render_job(shared.builder(job_memo), env, templates, jobs[position], job_memo)
+        builder = shared.builder(job_memo)
+        rendered = _render_job(builder, env, templates, jobs[position], job_memo, shared.chip_html)
         if keys[position]:
             job_memo.put("page-job", keys[position], _job_record(rendered))
         return [(position, rendered)]
@@ -142,14 +144,20 @@ def search_index_bytes(pages: Iterable[RenderedPage]) -> bytes:
 
 
 def _render_job(
-    builder: SiteBuilder, env: jinja2.Environment, templates: str, job: PageJob, memo: Memo
+    builder: SiteBuilder,
+    env: jinja2.Environment,
+    templates: str,
+    job: PageJob,
+    memo: Memo,
+    chip_html: ChipHtml,
 ) -> list[RenderedPage]:
     """The pages of one job, rendered; a failure in the project's theme is a ThemeRenderError."""
     rendered = []
     page: PageSpec | None = None  # None while the job's pages are made
     try:
         for page in builder.build(job):
-            key, html = _render_page(env, builder.project, builder.index, page, templates, memo)
+            context = _page_context(builder.project, builder.index, page, chip_html)
+            key, html = _render_page(env, page, context, templates, memo)
             rendered.append(
                 RenderedPage(
                     page.path,
@@ -164,7 +172,7 @@ def _render_job(
     except Exception as exc:
         project = builder.project
         where = page.path if page is not None else " ".join(job)  # `playbook some-id`
-        names = _page_context(project, builder.index, page) if page is not None else {}
+        names = _page_context(project, builder.index, page, chip_html) if page else {}
         problem = render_problem(exc, env, project.root, project.config.theme, where, names)
         if problem is None:
             raise
@@ -180,6 +188,7 @@ class _Shared:
         self, project: Project, scores: Scores, env: jinja2.Environment, cache: BuildCache
     ) -> None:
         self.project, self.scores, self.env, self.cache = project, scores, env, cache
+        self.chip_html = ChipHtml(project.config.scoring.min_n)  # each chip made once
         self._builder: SiteBuilder | None = None
 
     def builder(self, memo: Memo) -> SiteBuilder:
@@ -189,7 +198,7 @@ class _Shared:
             index = self.cache.get_or_make(
                 "score-index", scores.fingerprint, lambda _: ScoreIndex(scores, rule)
             )
-            renderer = DirectiveRenderer(self.project, index, self.env)
+            renderer = DirectiveRenderer(self.project, index, self.env, self.chip_html)
             self._builder = SiteBuilder(self.project, index, renderer, memo)
         self._builder.memo = memo  # a worker's pages remember through the worker's memo
         return self._builder
@@ -301,15 +310,9 @@ def _page_output(memo: Memo, page: RenderedPage) -> Output:
 
 
 def _render_page(
-    env: jinja2.Environment,
-    project: Project,
-    index: ScoreIndex,
-    page: PageSpec,
-    templates: str,
-    memo: Memo,
+    env: jinja2.Environment, page: PageSpec, context: dict[str, Any], templates: str, memo: Memo
 ) -> tuple[str, bytes]:
     """A page's cache key and HTML; remembered by template set and everything it shows."""
-    context = _page_context(project, index, page)
     key = digest(templates, page.template, repr(sorted(context.items())))
     stored = memo.get("page", key)
     if stored is not None:
@@ -319,7 +322,9 @@ def _render_page(
     return key, html
 
 
-def _page_context(project: Project, index: ScoreIndex, page: PageSpec) -> dict[str, Any]:
+def _page_context(
+    project: Project, index: ScoreIndex, page: PageSpec, chip_html: ChipHtml
+) -> dict[str, Any]:
     """What a page's template is given: the page's own context, and what every page has."""
     root = urls.root_of(page.path)
     if page.kind == "error" and project.config.base_url:
@@ -337,6 +342,7 @@ def _page_context(project: Project, index: ScoreIndex, page: PageSpec) -> dict[s
         "version": __version__,
         "period": index.latest,
         "min_n": project.config.scoring.min_n,
+        "chip_html": chip_html,
         "kind": page.kind,
         **page.context,
     }

@@ -12,6 +12,7 @@ from cxsite.model import ALL
 from cxsite.project import Project
 from cxsite.site import urls
 from cxsite.site.chart_views import trend_chart
+from cxsite.site.chips import ChipHtml
 from cxsite.site.scoreindex import ScoreIndex
 from cxsite.site.views import Namer, chips, stage_views
 
@@ -24,10 +25,17 @@ class DirectiveRenderer:
     a `trend` holds a chart id of its own page.
     """
 
-    def __init__(self, project: Project, index: ScoreIndex, env: jinja2.Environment) -> None:
+    def __init__(
+        self,
+        project: Project,
+        index: ScoreIndex,
+        env: jinja2.Environment,
+        chip_html: ChipHtml | None = None,
+    ) -> None:
         self.project = project
         self.index = index
         self.env = env
+        self.chip_html = chip_html or ChipHtml(project.config.scoring.min_n)
         self.namer = Namer(project)
         self.labels = ["All", *(name for _, name in self.namer.dimensions)]
         self.rendered: dict[tuple[str, tuple[tuple[str, str], ...], str], str] = {}
@@ -58,6 +66,7 @@ class DirectiveRenderer:
         context: dict[str, object] = {
             "root": root,
             "min_n": self.project.config.scoring.min_n,
+            "chip_html": self.chip_html,
             "link": link,
             "dimension": self.namer.dimension_name(dimension),
         }
