@@ -259,8 +259,6 @@ def scores(
     wide: bool,
 ) -> None:
     """Print scores (the latest period by default)."""
-    from rich.console import Console
-
     from cxsite.build import analyse_cached
     from cxsite.scoring.export import (
         scores_csv,
@@ -269,7 +267,7 @@ def scores(
         selection_problems,
         status_reasons,
     )
-    from cxsite.scoring.table import scores_table
+    from cxsite.scoring.table import plain_table, scores_table
     from cxsite.site.scoreindex import status_rule
     from cxsite.site.views import Namer
 
@@ -296,8 +294,12 @@ def scores(
         namer = Namer(project)
         names = [namer.name(lv, i) for lv, i in zip(rows["level"], rows["id"], strict=True)]
         reasons = status_reasons(rows, reason) if reason is not None else None
-        width = None if sys.stdout.isatty() else 200
-        Console(highlight=False, width=width).print(scores_table(rows, names, reasons))
+        if sys.stdout.isatty():
+            from rich.console import Console
+
+            Console(highlight=False).print(scores_table(rows, names, reasons))
+        else:
+            click.echo(plain_table(rows, names, reasons), nl=False)
 
 
 @main.command()

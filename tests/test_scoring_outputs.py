@@ -308,6 +308,23 @@ def test_scores_table_shows_names_beside_ids(tmp_path: Path) -> None:
     assert "threshold" in out or "expectation" in out
 
 
+def test_scores_piped_are_plain_aligned_text_with_every_row_of_the_csv(tmp_path: Path) -> None:
+    root = small_project(tmp_path)
+    code, text, _ = scores_cli(root, "--period", "all")
+    assert code == 0
+    header, *lines = text.splitlines()
+    _, *rows = list(
+        csv.reader(io.StringIO(scores_cli(root, "--period", "all", "--format", "csv")[1]))
+    )
+    assert len(lines) == len(rows) > 4
+    end = header.index("score") + len("score")  # right-aligned under its heading
+    for line, row in zip(lines, rows, strict=True):
+        level, item_id, dimension, period, score = row[:5]
+        assert line.split()[:2] == [level, item_id] and f" {dimension} " in line
+        assert line[end - len(score) : end] == score and period in line
+        assert "\x1b" not in line  # no colour codes when piped
+
+
 RUNS = "data runs from 2025-01 to 2025-02"
 
 
