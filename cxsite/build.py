@@ -170,6 +170,50 @@ def _failed(diagnostics: Diagnostics, extra: list[str] | None, started: float) -
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A project read and validated: the project itself (None when any error was found),
+    what its measurement files can still be checked against (see validate.Validation),
+    and every problem found."""
+
+    project: Project | None
+    checkable: Project | None
+    diagnostics: Diagnostics
+    measurement_paths: tuple[str, ...] | None = None  # as cxsite.yaml names them
+
+
+def read_project(
+    root: Path,
+    today: dt.date | None = None,
+    memo: Memo | None = None,
+    documents: Documents | None = None,
+) -> Reading:
+    """Load and validate: read every file of the project and validate it, keeping its
+    valid parts for checking measurements. YAML is parsed through `documents` (what a
+    rebuild in the same process need not parse again)."""
+    from cxsite.load.sources import read_sources
+    from cxsite.validate import validate_sources
+
+    diagnostics = Diagnostics()
+    raw, read_errors = read_sources(root.resolve(), documents)
+    diagnostics.extend(read_errors)
+    if not raw.has_config:
+        return Reading(None, None, diagnostics)
+    validation = validate_sources(raw, today, memo)
+    diagnostics.extend(validation.errors)
+    project = validation.project if not diagnostics.errors else None
+    checkable = project or validation.checkable
+    return Reading(project, checkable, diagnostics, validation.measurement_paths)
+
+
+def load_project(
+    root: Path, today: dt.date | None = None, memo: Memo | None = None
+) -> tuple[Project | None, Diagnostics]:
+    """Read and validate a project; the project is None when any error was found."""
+    reading = read_project(root, today, memo)
+    return reading.project, reading.diagnostics
+
+
+@dataclass(frozen=True)
 class Analysis:
     """A project read, validated and scored; project and scores are None where errors stop it."""
 
@@ -194,7 +238,7 @@ def analyse(
     """
     from cxsite.load.measurements import measurement_partials
     from cxsite.load.yaml_source import Documents
-    from cxsite.project import definitions_digest, read_project
+    from cxsite.model import definitions_digest
 
     cache = cache or BuildCache.none()
     documents = cache.renew("documents", lambda before: Documents(_documents(before)))

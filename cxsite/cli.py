@@ -202,8 +202,8 @@ def check(obj: Context, output_format: str, strict: bool) -> None:
 @click.pass_obj
 def schema(obj: Context, out: Path | None) -> None:
     """Write JSON Schemas for editors, listing the project's ids."""
+    from cxsite.build import load_project
     from cxsite.config import Config
-    from cxsite.project import load_project
     from cxsite.schema import build_schemas, write_schemas
 
     project, diagnostics = load_project(obj.root)
@@ -327,7 +327,7 @@ def new() -> None:
 
 
 def _project_or_exit(root: Path) -> Project:
-    from cxsite.project import load_project
+    from cxsite.build import load_project
 
     project, diagnostics = load_project(root)
     if project is None:

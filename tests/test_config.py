@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ProjectFactory
 
+from cxsite.build import load_project
 from cxsite.errors import ExitCode, LocatedError
-from cxsite.project import load_project
 
 TICKETS = """\
 measurements:

@@ -19,12 +19,12 @@ import pytest
 import yaml
 from conftest import REPO, write_project
 
-from cxsite.build import analyse
+from cxsite.build import analyse, load_project
 from cxsite.errors import LocatedError
 from cxsite.load.engine_dask import DaskEngine, local_cluster
 from cxsite.load.engine_duckdb import WHITESPACE, duckdb_partials
 from cxsite.load.measurements import measurement_partials, source_partials
-from cxsite.project import Project, load_project
+from cxsite.model import Project
 from cxsite.scoring.aggregate import PARTIAL_KEYS, PARTIAL_VALUES
 from cxsite.scoring.export import scores_csv
 from cxsite.scoring.measures import measures_of

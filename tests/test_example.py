@@ -8,8 +8,8 @@ import yaml
 from click.testing import CliRunner
 from conftest import REPO
 
+from cxsite.build import load_project
 from cxsite.cli import main
-from cxsite.project import load_project
 
 
 def test_example_checks_clean_with_no_warnings() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from conftest import REPO, ProjectFactory
 
-from cxsite.build import build
+from cxsite.build import build, load_project
 from cxsite.cache import BuildCache, MemoryMemo
 from cxsite.directives import Directive
 from cxsite.markdown import (
@@ -22,7 +22,6 @@ from cxsite.markdown import (
     render_markdown_cached,
     without_title,
 )
-from cxsite.project import load_project
 from cxsite.site.directive_views import DirectiveRenderer
 
 

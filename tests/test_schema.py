@@ -147,7 +147,7 @@ def example_documents(repo: Path) -> list[tuple[str, Any]]:
 def test_schemas_validate_the_example() -> None:
     from conftest import REPO
 
-    from cxsite.project import load_project
+    from cxsite.build import load_project
 
     project, _ = load_project(REPO)
     assert project is not None

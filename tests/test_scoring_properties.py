@@ -12,9 +12,10 @@ from conftest import write_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cxsite.build import load_project
 from cxsite.load import measurements as measurement_reader
 from cxsite.load.measurements import measurement_partials
-from cxsite.project import Project, load_project
+from cxsite.model import Project
 from cxsite.scoring.aggregate import merge_partials, partial_aggregates
 from cxsite.scoring.engine import score_project
 from cxsite.scoring.export import scores_csv

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import ProjectFactory, dump
 
+from cxsite.build import load_project
 from cxsite.errors import ExitCode, LocatedError
-from cxsite.project import Project, load_project
+from cxsite.model import Project
 
 TODAY = dt.date(2026, 11, 23)
 

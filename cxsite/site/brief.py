@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cxsite.model import ALL
-from cxsite.project import Project
+from cxsite.model import ALL, Project
 from cxsite.site.insights import Firing
 from cxsite.site.scoreindex import ScoreIndex, ScoreView
 

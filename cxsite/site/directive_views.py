@@ -8,8 +8,7 @@ from itertools import count
 import jinja2
 
 from cxsite.directives import Directive
-from cxsite.model import ALL
-from cxsite.project import Project
+from cxsite.model import ALL, Project
 from cxsite.site import urls
 from cxsite.site.chart_views import trend_chart
 from cxsite.site.chips import ChipHtml

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, get_args
 
-from cxsite.model import ALL, Playbook
-from cxsite.project import Project
+from cxsite.model import ALL, Playbook, Project
 from cxsite.site.scoreindex import ScoreIndex, ScoreView, month_before, signed
 
 STATUS_RANK = {"green": 0, "amber": 1, "red": 2}

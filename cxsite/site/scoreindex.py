@@ -18,7 +18,7 @@ from cxsite.keys import (
     base_level,
     is_persona_level,
 )
-from cxsite.project import Project
+from cxsite.model import Project
 from cxsite.scoring.engine import Scores
 
 STATUS_LABEL = {"green": "Green", "amber": "Amber", "red": "Red"}

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from cxsite.keys import ItemId, Level, StageKey
-from cxsite.model import ALL, Journey, Touchpoint
-from cxsite.project import Project
+from cxsite.model import ALL, Journey, Project, Touchpoint
 from cxsite.site import urls
 from cxsite.site.scoreindex import ScoreIndex, ScoreView
 

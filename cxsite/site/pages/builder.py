@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cxsite.project import Project
+from cxsite.model import Project
 from cxsite.site.pages.changes import changes_pages
 from cxsite.site.pages.content import content_pages
 from cxsite.site.pages.departments import department_pages

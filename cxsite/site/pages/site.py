@@ -4,7 +4,7 @@ firing triggers and the brief, made once per build; and the orderings pages agre
 from __future__ import annotations
 
 from cxsite.cache import Memo, NoMemo
-from cxsite.project import Project
+from cxsite.model import Project
 from cxsite.site import insights
 from cxsite.site.brief import AttentionRow, make_brief
 from cxsite.site.directive_views import DirectiveRenderer
