@@ -11,7 +11,7 @@ from cxsite.config import Scoring
 from cxsite.model import ALL
 from cxsite.names import LEVELS
 from cxsite.project import Project
-from cxsite.scoring.formulas import Z95
+from cxsite.scoring.formulas import normal_interval
 from cxsite.scoring.measures import Measure
 from cxsite.scoring.observations import ANY_PERSONA
 from cxsite.scoring.rollup import combine_measures, measure_scores, power_mean_by
@@ -85,8 +85,7 @@ def _complete(table: pd.DataFrame) -> pd.DataFrame:
         table[column] = (
             pd.to_numeric(table[column]).astype("float64") if column in table else np.nan
         )
-    normal_low = (table["score"] - Z95 * table["se"]).clip(0, 100)
-    normal_high = (table["score"] + Z95 * table["se"]).clip(0, 100)
+    normal_low, normal_high = normal_interval(table["score"], table["se"])
     table["ci_low"] = table["ci_low"].fillna(normal_low)
     table["ci_high"] = table["ci_high"].fillna(normal_high)
     return table

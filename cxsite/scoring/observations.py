@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from cxsite.config import ColumnRef, MeasurementSource
 from cxsite.errors import LocatedError, did_you_mean
 from cxsite.model import Target, Touchpoint
+from cxsite.scoring.formulas import YES, answer_range, conversion_of
 from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])(?:[T ].*)?)?$")
@@ -498,7 +499,8 @@ def _score_values(
             "not a yes/no value",
             lambda value: (f"{quoted(value)} is not a yes/no value", hint),
         )
-        return pd.Series(np.where(is_true, 100.0, 0.0), index=raw.index), bad
+        x = conversion_of("boolean").values(np.where(is_true, YES, 0.0))
+        return pd.Series(x, index=raw.index), bad
 
     numbers = _numbers(raw.where(present, "nan"))
     bad = present & (numbers.isna() | ~np.isfinite(numbers))
@@ -524,49 +526,16 @@ def _score_values(
         ),
     )
     ok = present & ~bad
-    if measure.kind == "rating":
-        assert measure.scale is not None
-        low, high = measure.scale
+    conversion = conversion_of(measure.kind, measure.method, measure.scale, measure.top_box)
+    bounds = answer_range(measure.kind, measure.scale)
+    if bounds is not None:
+        low, high = bounds
         outside = ok & ((numbers < low) | (numbers > high))
-        scale = f"{low:g}–{high:g}"
-        findings.add_bad(
-            outside,
-            raw,
-            column,
-            f"rating outside the scale {scale}",
-            lambda value: (f"{quoted(value)} is outside the scale {scale}", ""),
-        )
+        summary, explain = _outside_messages(measure.kind, low, high)
+        findings.add_bad(outside, raw, column, summary, explain)
         bad = bad | outside
-        if measure.method == "top_box":
-            top = measure.top_box if measure.top_box is not None else high
-            return pd.Series(np.where(numbers >= top, 100.0, 0.0), index=raw.index), bad
-        return (numbers - low) / (high - low) * 100.0, bad
-    if measure.kind == "nps":
-        outside = ok & ((numbers < 0) | (numbers > 10))
-        findings.add_bad(
-            outside,
-            raw,
-            column,
-            "NPS answer outside 0–10",
-            lambda value: (f"{quoted(value)} is outside 0–10, the scale of NPS answers", ""),
-        )
-        bad = bad | outside
-        x = np.select([numbers >= 9, numbers <= 6], [100.0, 0.0], default=50.0)
-        return pd.Series(x, index=raw.index), bad
-    if measure.kind == "percent":
-        outside = ok & ((numbers < 0) | (numbers > 100))
-        findings.add_bad(
-            outside,
-            raw,
-            column,
-            "percent outside 0–100",
-            lambda value: (
-                f"{quoted(value)} is {'below 0' if value.startswith('-') else 'over 100'}; "
-                "a percentage is 0–100",
-                "",
-            ),
-        )
-        return numbers, bad | outside
+    if measure.kind != "duration":
+        return pd.Series(conversion.values(numbers.to_numpy()), index=raw.index), bad
     # duration: the share at or under the touchpoint's target for this dimension
     targets = {
         key: (target.target * SECONDS.get(target.unit, float("nan")), target.unit)
@@ -591,7 +560,28 @@ def _score_values(
     seconds = numbers * unit_seconds
     early = ok & (numbers < 0)
     findings.notice(early, column, "{count} negative duration(s) counted as within target")
-    return pd.Series(np.where(seconds <= limit, 100.0, 0.0), index=raw.index), bad
+    x = conversion.values(seconds.to_numpy(), target=limit.to_numpy())
+    return pd.Series(x, index=raw.index), bad
+
+
+def _outside_messages(kind: str, low: float, high: float) -> tuple[str, CellMessage]:
+    """How a number outside its kind's range is counted (summary) and worded (each cell)."""
+    if kind == "rating":
+        scale = f"{low:g}–{high:g}"
+        return f"rating outside the scale {scale}", lambda value: (
+            f"{quoted(value)} is outside the scale {scale}",
+            "",
+        )
+    if kind == "nps":
+        return "NPS answer outside 0–10", lambda value: (
+            f"{quoted(value)} is outside 0–10, the scale of NPS answers",
+            "",
+        )
+    return "percent outside 0–100", lambda value: (
+        f"{quoted(value)} is {'below 0' if value.startswith('-') else 'over 100'}; "
+        "a percentage is 0–100",
+        "",
+    )
 
 
 def _no_target_message(pair: str) -> tuple[str, str]:

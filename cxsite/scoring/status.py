@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from cxsite.config import Scoring
 from cxsite.project import Project
-from cxsite.scoring.formulas import Z95
+from cxsite.scoring.formulas import significant_change, status_of
 
 SERIES_KEYS = ["level", "id", "dimension"]
 
@@ -15,8 +14,9 @@ SERIES_KEYS = ["level", "id", "dimension"]
 def add_status_and_gaps(table: pd.DataFrame, project: Project, settings: Scoring) -> pd.DataFrame:
     """Expectation, status, expectation gap, perception gap, blind spot and low_sample.
 
-    Status against an expectation E (touchpoints, personas): green ≥ E, amber ≥ E − margin,
-    red below; elsewhere green ≥ thresholds.green, amber ≥ thresholds.amber, red below.
+    Status (`formulas.status_of`) against an expectation E (touchpoints, personas): green
+    ≥ E, amber ≥ E − margin, red below; elsewhere green ≥ thresholds.green, amber ≥
+    thresholds.amber, red below.
     """
     expectations = pd.DataFrame(
         [("touchpoint", t.id, d, e) for t in project.touchpoints.values()
@@ -31,9 +31,7 @@ def add_status_and_gaps(table: pd.DataFrame, project: Project, settings: Scoring
     table["expectation"] = table["expectation"].astype("float64")
     green = table["expectation"].fillna(settings.thresholds.green)
     amber = (table["expectation"] - settings.expectation_margin).fillna(settings.thresholds.amber)
-    table["status"] = np.select(
-        [table["score"] >= green, table["score"] >= amber], ["green", "amber"], default="red"
-    )
+    table["status"] = status_of(table["score"], green, amber)
     table["expectation_gap"] = table["score"] - table["expectation"]
     if "customer" in table:
         table["perception_gap"] = table["customer"] - table["internal"]
@@ -54,7 +52,8 @@ def shift_period(periods: pd.Series, months: int) -> pd.Series:
 def add_changes(table: pd.DataFrame) -> pd.DataFrame:
     """Change from the previous month and from three months before, with significance.
 
-    significant where |Δ| > 1.96·√(se₁² + se₂²); no change where the earlier month has no row.
+    significant as `formulas.significant_change` says; no change where the earlier month has
+    no row.
     """
     history = table[[*SERIES_KEYS, "period", "score", "se"]]
     for months, name in ((1, "change_1"), (3, "change_3")):
@@ -64,7 +63,7 @@ def add_changes(table: pd.DataFrame) -> pd.DataFrame:
         keyed = table.assign(earlier_period=shift_period(table["period"], months))
         merged = keyed.merge(earlier, on=[*SERIES_KEYS, "earlier_period"], how="left")
         delta = merged["score"] - merged["earlier_score"]
-        noise = Z95 * np.sqrt(merged["se"] ** 2 + merged["earlier_se"] ** 2)
         table[name] = delta.to_numpy()
-        table[f"{name}_significant"] = (delta.abs() > noise).fillna(False).to_numpy()
+        significant = significant_change(delta, merged["se"], merged["earlier_se"])
+        table[f"{name}_significant"] = significant.to_numpy()
     return table
