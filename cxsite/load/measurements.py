@@ -1,4 +1,5 @@
-"""Read measurement CSVs in streamed batches (pyarrow), only the needed columns, as text."""
+"""Read measurement CSVs in streamed batches (pyarrow), only the needed columns, as text
+that is dictionary-encoded once per batch and summed over integer codes."""
 
 from __future__ import annotations
 
@@ -25,9 +26,10 @@ from cxsite.cache import Memo, digest
 from cxsite.config import Config, MeasurementSource, Scoring
 from cxsite.errors import LocatedError
 from cxsite.project import Project
-from cxsite.scoring.aggregate import PARTIAL_VALUES, merge_partials, partial_aggregates
+from cxsite.scoring.aggregate import PARTIAL_VALUES, PartialSums, merge_partials
+from cxsite.scoring.cells import Cells
 from cxsite.scoring.measures import Measure, measures_of
-from cxsite.scoring.observations import DataProblems, Vocabulary, observations_from_table
+from cxsite.scoring.observations import DataProblems, Vocabulary, coded_observations
 from cxsite.uptodate import UNKNOWN, content_hash, is_racy
 
 BLOCK_SIZE = 16 * 1024 * 1024
@@ -240,7 +242,7 @@ def source_partials(
     # The first column of each name: a repeated name reads as its first column.
     read_columns = {name: index for index, name in reversed(list(enumerate(header)))}
     pick = sorted(index for name, index in read_columns.items() if name in wanted)
-    parts: list[pd.DataFrame] = []
+    sums = PartialSums()
     problems = DataProblems(source.path)
     rows = RowLines(problems)
     try:
@@ -265,12 +267,13 @@ def source_partials(
             lines, batch = rows.number(batch)
             if not batch.num_rows:
                 continue
-            table = batch.select(pick).to_pandas()
-            table.columns = [header[i] for i in pick]
-            observations, batch_problems = observations_from_table(
-                table, header, lines, source, measures, vocabulary
+            # Dictionary-encoded once: checks and conversions run per distinct text.
+            cells = {header[i]: Cells.of_arrow(batch.column(i)) for i in pick}
+            coded, batch_problems = coded_observations(
+                cells, batch.num_rows, header, lines, source, measures, vocabulary
             )
-            parts.append(partial_aggregates(observations))
+            for part in coded:
+                sums.add(part)
             problems.merge(batch_problems)
             if batch_problems.fatal:
                 break
@@ -278,7 +281,7 @@ def source_partials(
             rows.finish()
     except (pa.ArrowInvalid, OSError) as exc:
         problems.fatal.append(unreadable_csv(path, source.path, rows.next_line, exc))
-    return merge_partials(parts), problems.located(skip_bad)
+    return sums.partials(), problems.located(skip_bad)
 
 
 @dataclass(frozen=True)
