@@ -117,7 +117,7 @@ class PartialSums:
         keys, sums = keys[:, order], sums[:, order]
         columns: dict[str, Any] = {"measure": keys[0].astype("int64")}
         for name, values, codes in zip(PARTIAL_KEYS[1:], texts, keys[1:], strict=True):
-            columns[name] = values[codes]
+            columns[name] = pd.array(values[codes], dtype="string")  # as the text cells were
         columns.update(zip(PARTIAL_VALUES, sums, strict=True))
         return pd.DataFrame(columns)
 

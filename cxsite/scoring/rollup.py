@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -19,10 +21,12 @@ SCORE_KEYS = ["touchpoint", "dimension", "period"]
 __all__ = ["SCORE_KEYS", "combine_measures", "measure_scores", "power_mean_by"]
 
 
-def measure_scores(partials: pd.DataFrame, measures: tuple[Measure, ...]) -> pd.DataFrame:
-    """Per measure, touchpoint, dimension and period: n, mean (the score) and its standard
-    error (`formulas.mean_and_se`)."""
-    grouped = partials.groupby(["measure", *SCORE_KEYS], sort=True, observed=True)[
+def measure_scores(
+    partials: pd.DataFrame, measures: tuple[Measure, ...], within: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Per measure, touchpoint, dimension and period (within each group of the `within`
+    columns first): n, mean (the score) and its standard error (`formulas.mean_and_se`)."""
+    grouped = partials.groupby([*within, "measure", *SCORE_KEYS], sort=True, observed=True)[
         ["n", "sum", "sumsq"]
     ].sum()
     frame = grouped.reset_index()
@@ -43,8 +47,8 @@ def measure_scores(partials: pd.DataFrame, measures: tuple[Measure, ...]) -> pd.
     return frame
 
 
-def combine_measures(scored: pd.DataFrame) -> pd.DataFrame:
-    """One score per touchpoint, dimension and period from all its measures
+def combine_measures(scored: pd.DataFrame, within: Sequence[str] = ()) -> pd.DataFrame:
+    """One score per touchpoint, dimension and period (within `within`) from all its measures
     (`formulas.combined_score_and_se`, wᵢ = source weight × nᵢ).
 
     A single share measure gets a Wilson interval; anything else score ± 1.96·se.
@@ -52,7 +56,8 @@ def combine_measures(scored: pd.DataFrame) -> pd.DataFrame:
     """
     frame = scored.assign(w=scored["source_weight"] * scored["n"])
     frame = frame.assign(w_mean=frame["w"] * frame["mean"], w_se2=(frame["w"] * frame["se"]) ** 2)
-    groups = frame.groupby(SCORE_KEYS, sort=True, observed=True)
+    keys = [*within, *SCORE_KEYS]
+    groups = frame.groupby(keys, sort=True, observed=True)
     totals = groups.agg(
         n=("n", "sum"),
         w=("w", "sum"),
@@ -77,7 +82,7 @@ def combine_measures(scored: pd.DataFrame) -> pd.DataFrame:
         ("internal", frame["source_type"] == "internal"),
         ("nps", frame["nps_measure"]),
     ):
-        part = frame[mask].groupby(SCORE_KEYS, sort=True, observed=True)[["w_mean", "w"]].sum()
+        part = frame[mask].groupby(keys, sort=True, observed=True)[["w_mean", "w"]].sum()
         result[name] = part["w_mean"] / part["w"]
     result["nps"] = nps_of_mean(result["nps"])
     return result.reset_index()
