@@ -225,10 +225,10 @@ def _persona_scores(
     persona_levels = _rollup(journeys, links, "persona", settings, within)
     # A persona with touchpoint scores but none at some level above gave an empty frame of
     # that level when scored alone; it shaped the column types of the concatenation.
-    scored = set(touchpoints["persona"])
+    scored = set(touchpoints["persona"].unique())
     stages_alone, journeys_alone, personas_alone = (
         [_rollup(touchpoints.iloc[:0], _links([]), level, settings)]
-        if scored - set(frame["persona"])
+        if scored - set(frame["persona"].unique())
         else []
         for frame, level in ((stages, "stage"), (journeys, "journey"), (persona_levels, "persona"))
     )

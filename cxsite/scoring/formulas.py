@@ -205,6 +205,7 @@ def power_mean_by(members: pd.DataFrame, by: list[str], rollup: str, min_n: floa
     if used.empty:
         return pd.DataFrame(columns=[*by, "score", "n", "se", "spread", "members"])
     used = used.copy()
+    # One grouping for every sum below: columns added to `used` later are seen by it.
     groups = used.groupby(by, sort=True, observed=True)
     used["share"] = used["weight"] / groups["weight"].transform("sum")
     x = used["score"].astype("float64")
@@ -214,17 +215,17 @@ def power_mean_by(members: pd.DataFrame, by: list[str], rollup: str, min_n: floa
         p = ROLLUP_EXPONENTS[rollup]
         with np.errstate(divide="ignore", invalid="ignore"):
             used["term"] = used["share"] * (np.log(x) if p == 0 else x**p)
-        terms = used.groupby(by, sort=True, observed=True)["term"].sum()
+        terms = groups["term"].sum()
         score = np.exp(terms) if p == 0 else terms ** (1 / p)
         if p <= 0:  # one member at 0 makes the result 0
             score = score.where(groups["score"].min() > 0, 0.0)
-        used = used.merge(score.rename("M").reset_index(), on=by, how="left")
+        # Each member's group mean M: groups are numbered in the sorted order of `score`.
+        used["M"] = score.to_numpy()[groups.ngroup().to_numpy()]
         with np.errstate(divide="ignore", invalid="ignore"):
             gradient = used["share"] * (used["score"] / used["M"]) ** (p - 1)
         used["g2"] = (gradient * used["se"]) ** 2
-        se = np.sqrt(used.groupby(by, sort=True, observed=True)["g2"].sum())
+        se = np.sqrt(groups["g2"].sum())
         result = pd.DataFrame({"score": score, "se": se.where(score > 0, np.nan)})
-    groups = used.groupby(by, sort=True, observed=True)
     result["n"] = groups["n"].sum()
     result["spread"] = groups["score"].max() - groups["score"].min()
     result["members"] = groups["score"].count()
