@@ -26,6 +26,7 @@ import pandas as pd
 from cxsite.config import ColumnRef, MeasurementSource
 from cxsite.load.measurements import read_header, wanted_columns
 from cxsite.scoring.aggregate import PARTIAL_KEYS, PARTIAL_VALUES, empty_partials
+from cxsite.scoring.cells import WHITESPACE
 from cxsite.scoring.formulas import YES, answer_range, conversion_of, sql_double
 from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
 from cxsite.scoring.observations import ANY_PERSONA, Vocabulary
@@ -33,11 +34,8 @@ from cxsite.scoring.observations import ANY_PERSONA, Vocabulary
 if TYPE_CHECKING:
     import duckdb
 
-# What Python's str.strip() removes: every character with str.isspace().
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
+__all__ = ["WHITESPACE", "duckdb_partials"]
+
 # observations.MONTH with ASCII digits (Python's \d also takes other scripts' digits: those
 # periods fail here and go to pandas, which then decides).
 MONTH = r"[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])([T ].*)?)?"
