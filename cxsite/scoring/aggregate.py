@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxsite.scoring.cells import Array
+from cxsite.scoring.cells import Array, Cells
 from cxsite.scoring.observations import CodedObservations
 
 PARTIAL_KEYS = ["measure", "touchpoint", "dimension", "period", "persona"]
@@ -75,19 +75,37 @@ class PartialSums:
         self.pending_groups = 0
 
     def add(self, part: CodedObservations) -> None:
-        """The usable observations of one measure in one batch."""
+        """The usable observations of one measure in one batch: summed per group of the
+        batch's own codes, and only the groups' codes turned into the source's."""
         if not len(part.rows):
             return
-        keys = [np.full(len(part.rows), part.measure, dtype=np.int64)]
-        for registry, cells in zip(self.registries, part.keys(), strict=True):
-            code_of_value = np.fromiter(
-                (registry.setdefault(str(value), len(registry)) for value in cells.values),
-                np.int64,
-                len(cells.values),
-            )
-            keys.append(code_of_value[cells.codes[part.rows]])
+        cells = part.keys()
+        sizes = tuple(len(keys.values) for keys in cells)
+        space = math.prod(sizes)
         n, x = part.n, part.x
-        self._push(*_sum_groups(np.stack(keys), np.stack([n, n * x, n * x**2])))
+        values = (n, n * x, n * x**2)
+        if space > DENSE_GROUPS_UP_TO:  # too sparse for one bincount: number rows first
+            rows = [np.full(len(part.rows), part.measure, dtype=np.int64)]
+            rows += [self._codes(i, keys)[keys.codes[part.rows]] for i, keys in enumerate(cells)]
+            self._push(*_sum_groups(np.stack(rows), np.stack(values)))
+            return
+        local = np.ravel_multi_index(tuple(keys.codes[part.rows] for keys in cells), sizes)
+        groups = np.flatnonzero(np.bincount(local, minlength=space))
+        sums = [np.bincount(local, weights=v, minlength=space)[groups] for v in values]
+        group_keys = [np.full(len(groups), part.measure, dtype=np.int64)]
+        for i, (keys, codes) in enumerate(zip(cells, np.unravel_index(groups, sizes), strict=True)):
+            group_keys.append(self._codes(i, keys)[codes])
+        self._push(np.stack(group_keys), np.array(sums))
+
+    def _codes(self, key: int, cells: Cells) -> Array:
+        """The source's code of each distinct text of `cells` (key: touchpoint, dimension,
+        period or persona), numbering texts not seen before."""
+        registry = self.registries[key]
+        return np.fromiter(
+            (registry.setdefault(str(value), len(registry)) for value in cells.values),
+            np.int64,
+            len(cells.values),
+        )
 
     def _push(self, keys: Array, sums: Array) -> None:
         self.pending.append((keys, sums))
