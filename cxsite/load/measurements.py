@@ -274,8 +274,7 @@ def source_partials(
             coded, batch_problems = coded_observations(
                 cells, batch.num_rows, header, lines, source, measures, vocabulary
             )
-            for part in coded:
-                sums.add(part)
+            sums.add_batch(coded)
             problems.merge(batch_problems)
             if batch_problems.fatal:
                 break

@@ -7,7 +7,7 @@ partials of the whole, so the scores never depend on how the data was read.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -73,6 +73,18 @@ class PartialSums:
         self.registries: list[dict[str, int]] = [{} for _ in PARTIAL_KEYS[1:]]
         self.pending: list[tuple[Array, Array]] = []  # (keys 5×g, sums 3×g) per batch
         self.pending_groups = 0
+        # Per key, whether any batch with observations read it from the file ("string")
+        # rather than fixed or mapped ("str"): the type pandas gave the key column.
+        self.from_file = [False for _ in PARTIAL_KEYS[1:]]
+
+    def add_batch(self, parts: Sequence[CodedObservations]) -> None:
+        """The usable observations of every measure of one batch."""
+        if not any(len(part.rows) for part in parts):
+            return
+        for part in parts:
+            for i, keys in enumerate(part.keys()):
+                self.from_file[i] |= keys.dtype == "string"
+            self.add(part)
 
     def add(self, part: CodedObservations) -> None:
         """The usable observations of one measure in one batch: summed per group of the
@@ -134,8 +146,10 @@ class PartialSums:
         )
         keys, sums = keys[:, order], sums[:, order]
         columns: dict[str, Any] = {"measure": keys[0].astype("int64")}
-        for name, values, codes in zip(PARTIAL_KEYS[1:], texts, keys[1:], strict=True):
-            columns[name] = pd.array(values[codes], dtype="string")  # as the text cells were
+        for name, values, codes, from_file in zip(
+            PARTIAL_KEYS[1:], texts, keys[1:], self.from_file, strict=True
+        ):
+            columns[name] = pd.array(values[codes], dtype="string" if from_file else "str")
         columns.update(zip(PARTIAL_VALUES, sums, strict=True))
         return pd.DataFrame(columns)
 

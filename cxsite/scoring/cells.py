@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -23,20 +23,25 @@ WHITESPACE = (
 )
 
 Array = np.ndarray[Any, Any]
+TextType = Literal["string", "str"]  # pandas' dtype of text read from a file; of fixed text
 
 
 @dataclass(frozen=True)
 class Cells:
     """One text column of a batch: `values`, its distinct texts as str.strip() leaves them,
-    and `codes`, each row's index into them."""
+    and `codes`, each row's index into them. `dtype` is the pandas dtype the texts have when
+    they become a column: "string" when read from the file, "str" for a fixed or mapped
+    text (as pandas gives them), so that partials and scores keep the column types they
+    always had."""
 
     codes: Array  # one integer per row
     values: Array  # object array of distinct str
+    dtype: TextType = "string"
 
     @classmethod
     def constant(cls, value: str, rows: int) -> Cells:
         """The same text in every row."""
-        return cls(np.zeros(rows, dtype=np.int32), np.array([value], dtype=object))
+        return cls(np.zeros(rows, dtype=np.int32), np.array([value], dtype=object), "str")
 
     @classmethod
     def of_arrow(cls, column: pa.Array | pa.ChunkedArray) -> Cells:
@@ -65,10 +70,10 @@ class Cells:
     def __len__(self) -> int:
         return len(self.codes)
 
-    def relabel(self, texts: Sequence[str]) -> Cells:
+    def relabel(self, texts: Sequence[str], dtype: TextType | None = None) -> Cells:
         """Each distinct text replaced by texts[i]; texts that become equal share one code."""
         codes, uniques = pd.factorize(np.array(texts, dtype=object))
-        return Cells(codes[self.codes], np.asarray(uniques, dtype=object))
+        return Cells(codes[self.codes], np.asarray(uniques, dtype=object), dtype or self.dtype)
 
     def rows(self, per_value: Array) -> Array:
         """A value per distinct text, taken for every row."""
@@ -89,3 +94,7 @@ class Cells:
     def strings(self) -> Array:
         """Every row's text, as an object array."""
         return self.values[self.codes]
+
+    def column(self, rows: Array) -> pd.Series:
+        """The texts of `rows` as a pandas column of this cells' dtype."""
+        return pd.Series(self.values[self.codes[rows]], dtype=self.dtype)

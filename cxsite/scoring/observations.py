@@ -275,7 +275,7 @@ def observations_from_table(
             {
                 "measure": part.measure,
                 **{
-                    key: keys.strings()[part.rows]
+                    key: keys.column(part.rows)
                     for key, keys in zip(OBSERVATION_COLUMNS[1:5], part.keys(), strict=True)
                 },
                 "x": part.x,
@@ -433,7 +433,7 @@ def _touchpoint(
         )
         findings.notice(mask, column, template, did_you_mean(value, mapping))
     keep &= ~raw.rows(unmapped)
-    return raw.relabel([m or "" for m in mapped])
+    return raw.relabel([m or "" for m in mapped], dtype="str")  # mapped texts: str
 
 
 def _braced(text: str) -> str:
@@ -500,7 +500,9 @@ def _persona(
         )
         hint = did_you_mean(value, mapping or vocabulary.personas)
         findings.notice(mask, column, template, hint)
-    return raw.relabel([t if t is not None else "" for t in tagged])
+    return raw.relabel(
+        [t if t is not None else "" for t in tagged], dtype="str" if mapping else None
+    )
 
 
 def _counts(
