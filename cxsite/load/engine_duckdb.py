@@ -235,11 +235,11 @@ class _SourceQuery:
 
     def count(self) -> _Expression:
         if not self.long or "n" not in self.names:
-            return _Expression(_double(1.0))
+            return _Expression(sql_double(1.0))
         raw = self.names["n"]
         number = _number(raw)
         return _Expression(
-            f"CASE WHEN {raw} = '' THEN {_double(1.0)} ELSE {number} END",
+            f"CASE WHEN {raw} = '' THEN {sql_double(1.0)} ELSE {number} END",
             f"{raw} <> '' AND NOT coalesce({number} > 0, false)",
         )
 
@@ -258,7 +258,7 @@ class _SourceQuery:
         if measure.kind == "boolean":
             is_true = _word_in(raw, measure.true_values, DEFAULT_TRUE)
             is_false = _word_in(raw, measure.false_values, DEFAULT_FALSE)
-            yes = f"CASE WHEN {is_true} THEN {_double(YES)} ELSE {_double(0.0)} END"
+            yes = f"CASE WHEN {is_true} THEN {sql_double(YES)} ELSE {sql_double(0.0)} END"
             return _Expression(
                 conversion.sql(yes),
                 f"{present} AND NOT ({is_true} OR {is_false})",
@@ -268,12 +268,12 @@ class _SourceQuery:
         bounds = answer_range(measure.kind, measure.scale)
         if bounds is not None:
             low, high = bounds
-            outside = f"{number} < {_double(low)} OR {number} > {_double(high)}"
+            outside = f"{number} < {sql_double(low)} OR {number} > {sql_double(high)}"
             problem += f" OR {present} AND ({outside})"
         if measure.kind != "duration":
             return _Expression(conversion.sql(number), problem)
         # duration: the share at or under the touchpoint's target (joined as `targets`)
-        unit = _double(SECONDS[measure.unit]) if measure.unit else "targets.unit_s"
+        unit = sql_double(SECONDS[measure.unit]) if measure.unit else "targets.unit_s"
         late = f"{present} AND ({number} < 0 OR targets.limit_s IS NULL)"
         return _Expression(
             conversion.sql(f"{number} * {unit}", target="targets.limit_s"), f"{problem} OR {late}"
@@ -309,6 +309,3 @@ def _text(value: str) -> str:
 def _texts(values: Iterable[str]) -> str:
     items = sorted(values)
     return ", ".join(_text(v) for v in items) if items else "NULL"
-
-
-_double = sql_double
