@@ -8,7 +8,8 @@ of figures and ratios and writes this size's section of benchmarks/RESULTS.md.
 Parts (each can be skipped with `--skip a,b`; a skipped part keeps the figures of its last
 run in the same --work folder, dated, in the RESULTS.md section):
 
-- ingest:  ingestion + scoring (`cxsite.build.analyse`) vs DuckDB's group-by on the same CSVs.
+- ingest:  ingestion + scoring (`cxsite.build.analyse`) vs DuckDB's group-by on the same CSVs;
+           and `cxsite scores` on a fresh copy of a 3M-row project of this size (issue 15).
 - builds:  cxsite's cold, no-change and one-playbook-edit builds and `check` of the project.
 - pages:   the project's playbooks built by cxsite (a project holding only those playbooks
            and what they name), by MkDocs 1.6 (plain site) and by Hugo (minimal layouts).
@@ -385,7 +386,39 @@ def part_ingest(project: Path, repeat: int) -> dict[str, Any]:
     peak = "met" if ingest.peak_mb < 2048 else "missed"  # MiB
     return {"rows": [("ingestion + scoring", fmt(ingest), f"DuckDB group-by {fmt(duck)}",
                       f"{ratio:.2f}× DuckDB (target ≤ 1.3×: {'met' if ratio <= 1.3 else 'missed'};"
-                      f" peak < 2 GB: {peak})")]}  # fmt: skip
+                      f" peak < 2 GB: {peak})"), *scores_rows(project, repeat)]}  # fmt: skip
+
+
+SCORES_ROWS = 3_000_000
+
+
+def scores_rows(project: Path, repeat: int) -> list[tuple[str, str, str, str]]:
+    """Issue 15: `cxsite scores` (the command, in a fresh process, no cache) on this size's
+    project with 3M rows, as a table and as CSV, vs DuckDB's group-by on the same CSVs."""
+    where = project.parent / f"{project.name}-rows-{SCORES_ROWS}"
+    ensure_project(project.name, where, SCORES_ROWS)
+    duck = best([sys.executable, "-c", DUCKDB_INGEST, str(where)], repeat)
+    rows = []
+    for label, options in (
+        ("`cxsite scores`", []),
+        ("`cxsite scores --format csv`", ["--format", "csv"]),
+    ):
+        command = [sys.executable, "-m", "cxsite", "--project", str(where), "scores", *options]
+        run = best(
+            command,
+            repeat,
+            before=lambda: shutil.rmtree(where / ".cxsite-cache", ignore_errors=True),
+        )
+        ratio = run.seconds / duck.seconds
+        rows.append(
+            (
+                f"{label}, 3M rows, fresh copy",
+                fmt(run),
+                f"DuckDB group-by {fmt(duck)}",
+                f"{ratio:.2f}× DuckDB (target ≤ 1.5×: {'met' if ratio <= 1.5 else 'missed'})",
+            )
+        )
+    return rows  # fmt: skip
 
 
 # `cxsite serve` rebuilds in its own process after each save: the time from a saved

@@ -1,10 +1,12 @@
 """The duckdb engine: one CSV's partial aggregates computed in SQL.
 
-The SQL repeats the conversions of `cxsite/scoring/observations.py` for files without
-problems only. In the same pass it works out whether the pandas reader would report
-anything (a bad cell, an unknown id, an unmapped touchpoint, a negative duration, a
-missing column, a row it cannot parse); then it returns None and the caller reads the file
-with the pandas reader, so located messages never depend on the engine. The checks here
+The conversions to 0–100 are generated from the per-kind table of
+`cxsite/scoring/formulas.py` (`Conversion.sql`), the same table the pandas reader applies
+with numpy, for files without problems only. In the same pass the SQL works out whether
+the pandas reader would report anything (a bad cell, an unknown id, an unmapped
+touchpoint, a negative duration, a missing column, a row it cannot parse); then it returns
+None and the caller reads the file with the pandas reader, so located messages never
+depend on the engine. The checks here
 are at least as strict as pandas': a cell they are unsure of (a number written as `1e3`, a
 yes/no value outside ASCII) also sends the file back to pandas.
 
@@ -24,17 +26,16 @@ import pandas as pd
 from cxsite.config import ColumnRef, MeasurementSource
 from cxsite.load.measurements import read_header, wanted_columns
 from cxsite.scoring.aggregate import PARTIAL_KEYS, PARTIAL_VALUES, empty_partials
+from cxsite.scoring.cells import WHITESPACE
+from cxsite.scoring.formulas import YES, answer_range, conversion_of, sql_double
 from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
 from cxsite.scoring.observations import ANY_PERSONA, Vocabulary
 
 if TYPE_CHECKING:
     import duckdb
 
-# What Python's str.strip() removes: every character with str.isspace().
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
+__all__ = ["WHITESPACE", "duckdb_partials"]
+
 # observations.MONTH with ASCII digits (Python's \d also takes other scripts' digits: those
 # periods fail here and go to pandas, which then decides).
 MONTH = r"[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01])([T ].*)?)?"
@@ -234,11 +235,11 @@ class _SourceQuery:
 
     def count(self) -> _Expression:
         if not self.long or "n" not in self.names:
-            return _Expression(_double(1.0))
+            return _Expression(sql_double(1.0))
         raw = self.names["n"]
         number = _number(raw)
         return _Expression(
-            f"CASE WHEN {raw} = '' THEN {_double(1.0)} ELSE {number} END",
+            f"CASE WHEN {raw} = '' THEN {sql_double(1.0)} ELSE {number} END",
             f"{raw} <> '' AND NOT coalesce({number} > 0, false)",
         )
 
@@ -251,42 +252,32 @@ class _SourceQuery:
     def score(
         self, measure: Measure, raw: str, present: str, touchpoint: str, dimension: str
     ) -> _Expression:
-        """x on 0–100 and the condition that pandas reports the cell (see observations.py)."""
+        """x on 0–100, generated from the per-kind table of formulas.py, and the condition
+        that pandas reports the cell (see observations.py)."""
+        conversion = conversion_of(measure.kind, measure.method, measure.scale, measure.top_box)
         if measure.kind == "boolean":
             is_true = _word_in(raw, measure.true_values, DEFAULT_TRUE)
             is_false = _word_in(raw, measure.false_values, DEFAULT_FALSE)
+            yes = f"CASE WHEN {is_true} THEN {sql_double(YES)} ELSE {sql_double(0.0)} END"
             return _Expression(
-                _hit(is_true),
+                conversion.sql(yes),
                 f"{present} AND NOT ({is_true} OR {is_false})",
             )
         number = _number(raw)
-        not_number = f"{present} AND {number} IS NULL"
-        if measure.kind == "rating":
-            assert measure.scale is not None
-            low, high = measure.scale
-            outside = f"{number} < {_double(low)} OR {number} > {_double(high)}"
-            if measure.method == "top_box":
-                top = measure.top_box if measure.top_box is not None else high
-                x = _hit(f"{number} >= {_double(top)}")
-            else:
-                x = f"({number} - {_double(low)}) / {_double(high - low)} * {_double(100.0)}"
-            return _Expression(x, f"{not_number} OR {present} AND ({outside})")
-        if measure.kind == "nps":
-            x = f"CASE WHEN {number} >= 9 THEN 100.0 WHEN {number} <= 6 THEN 0.0 ELSE 50.0 END"
-            outside = f"{number} < 0 OR {number} > 10"
-            return _Expression(f"CAST({x} AS DOUBLE)", f"{not_number} OR {present} AND ({outside})")
-        if measure.kind == "percent":
-            outside = f"{number} < 0 OR {number} > 100"
-            return _Expression(number, f"{not_number} OR {present} AND ({outside})")
+        problem = f"{present} AND {number} IS NULL"
+        bounds = answer_range(measure.kind, measure.scale)
+        if bounds is not None:
+            low, high = bounds
+            outside = f"{number} < {sql_double(low)} OR {number} > {sql_double(high)}"
+            problem += f" OR {present} AND ({outside})"
+        if measure.kind != "duration":
+            return _Expression(conversion.sql(number), problem)
         # duration: the share at or under the touchpoint's target (joined as `targets`)
-        unit = _double(SECONDS[measure.unit]) if measure.unit else "targets.unit_s"
+        unit = sql_double(SECONDS[measure.unit]) if measure.unit else "targets.unit_s"
         late = f"{present} AND ({number} < 0 OR targets.limit_s IS NULL)"
-        return _Expression(_hit(f"{number} * {unit} <= targets.limit_s"), f"{not_number} OR {late}")
-
-
-def _hit(condition: str) -> str:
-    """100 where `condition` holds, else 0 (a share counted as a mean of x)."""
-    return f"CASE WHEN {condition} THEN CAST(100 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END"
+        return _Expression(
+            conversion.sql(f"{number} * {unit}", target="targets.limit_s"), f"{problem} OR {late}"
+        )
 
 
 def _number(raw: str) -> str:
@@ -318,8 +309,3 @@ def _text(value: str) -> str:
 def _texts(values: Iterable[str]) -> str:
     items = sorted(values)
     return ", ".join(_text(v) for v in items) if items else "NULL"
-
-
-def _double(value: float) -> str:
-    """A DOUBLE literal parsed from Python's shortest repr, so both sides hold the same bits."""
-    return f"CAST({_text(repr(float(value)))} AS DOUBLE)"

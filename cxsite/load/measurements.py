@@ -1,4 +1,5 @@
-"""Read measurement CSVs in streamed batches (pyarrow), only the needed columns, as text."""
+"""Read measurement CSVs in streamed batches (pyarrow), only the needed columns, as text
+that is dictionary-encoded once per batch and summed over integer codes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import datetime as dt
 import io
 import itertools
 import json
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,9 +28,10 @@ from cxsite.cache import Memo, digest
 from cxsite.config import Config, MeasurementSource, Scoring
 from cxsite.errors import LocatedError
 from cxsite.project import Project
-from cxsite.scoring.aggregate import PARTIAL_VALUES, merge_partials, partial_aggregates
+from cxsite.scoring.aggregate import PARTIAL_VALUES, PartialSums, merge_partials
+from cxsite.scoring.cells import Cells
 from cxsite.scoring.measures import Measure, measures_of
-from cxsite.scoring.observations import DataProblems, Vocabulary, observations_from_table
+from cxsite.scoring.observations import DataProblems, Vocabulary, coded_observations
 from cxsite.uptodate import UNKNOWN, content_hash, is_racy
 
 BLOCK_SIZE = 16 * 1024 * 1024
@@ -240,7 +244,7 @@ def source_partials(
     # The first column of each name: a repeated name reads as its first column.
     read_columns = {name: index for index, name in reversed(list(enumerate(header)))}
     pick = sorted(index for name, index in read_columns.items() if name in wanted)
-    parts: list[pd.DataFrame] = []
+    sums = PartialSums()
     problems = DataProblems(source.path)
     rows = RowLines(problems)
     try:
@@ -261,24 +265,83 @@ def source_partials(
                 quoted_strings_can_be_null=False,
             ),
         )
-        for batch in reader:
-            lines, batch = rows.number(batch)
+        for lines, batch, row_problems in numbered_batches(reader, rows, source.path):
+            problems.merge(row_problems)
             if not batch.num_rows:
                 continue
-            table = batch.select(pick).to_pandas()
-            table.columns = [header[i] for i in pick]
-            observations, batch_problems = observations_from_table(
-                table, header, lines, source, measures, vocabulary
+            # Dictionary-encoded once: checks and conversions run per distinct text.
+            cells = {header[i]: Cells.of_arrow(batch.column(i)) for i in pick}
+            coded, batch_problems = coded_observations(
+                cells, batch.num_rows, header, lines, source, measures, vocabulary
             )
-            parts.append(partial_aggregates(observations))
+            sums.add_batch(coded)
             problems.merge(batch_problems)
             if batch_problems.fatal:
                 break
-        else:
-            rows.finish()
     except (pa.ArrowInvalid, OSError) as exc:
         problems.fatal.append(unreadable_csv(path, source.path, rows.next_line, exc))
-    return merge_partials(parts), problems.located(skip_bad)
+    return sums.partials(), problems.located(skip_bad)
+
+
+NumberedBatch = tuple[np.ndarray[Any, Any], pa.RecordBatch, DataProblems]
+_READ_AHEAD = 2  # batches read ahead of the one being checked and summed
+
+
+def numbered_batches(
+    reader: pacsv.CSVStreamingReader, rows: RowLines, rel: str
+) -> Iterator[NumberedBatch]:
+    """Each batch with its rows' file lines and the rows left out of it, read ahead in a
+    thread: Arrow parses the next block (without the GIL) while this one is summed.
+
+    The last item is the rows left out after the last batch (an empty batch). Reading stops
+    when the caller stops; an error of the reader is raised here, in the caller, after the
+    batches before it, as a plain loop would raise it.
+    """
+    items: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=_READ_AHEAD)
+    stop = threading.Event()
+
+    def put(kind: str, item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                items.put((kind, item), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def numbered(batch: pa.RecordBatch | None) -> NumberedBatch:
+        # Each batch's left-out rows are its own, so that a caller who stops early has
+        # reported none read after the batch it stopped at.
+        rows.problems = DataProblems(rel)
+        if batch is None:
+            rows.finish()
+            return np.zeros(0, dtype=np.int64), pa.RecordBatch.from_pylist([]), rows.problems
+        lines, batch = rows.number(batch)
+        return lines, batch, rows.problems
+
+    def read() -> None:
+        try:
+            for batch in reader:
+                if not put("batch", numbered(batch)):
+                    return
+            put("batch", numbered(None))
+            put("end", None)
+        except BaseException as error:  # handed to the caller, who raises it
+            put("error", error)
+
+    thread = threading.Thread(target=read, name=f"read {rel}", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, item = items.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 @dataclass(frozen=True)

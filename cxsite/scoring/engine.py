@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,7 +12,7 @@ from cxsite.config import Scoring
 from cxsite.model import ALL
 from cxsite.names import LEVELS
 from cxsite.project import Project
-from cxsite.scoring.formulas import Z95
+from cxsite.scoring.formulas import normal_interval
 from cxsite.scoring.measures import Measure
 from cxsite.scoring.observations import ANY_PERSONA
 from cxsite.scoring.rollup import combine_measures, measure_scores, power_mean_by
@@ -85,20 +86,24 @@ def _complete(table: pd.DataFrame) -> pd.DataFrame:
         table[column] = (
             pd.to_numeric(table[column]).astype("float64") if column in table else np.nan
         )
-    normal_low = (table["score"] - Z95 * table["se"]).clip(0, 100)
-    normal_high = (table["score"] + Z95 * table["se"]).clip(0, 100)
+    normal_low, normal_high = normal_interval(table["score"], table["se"])
     table["ci_low"] = table["ci_low"].fillna(normal_low)
     table["ci_high"] = table["ci_high"].fillna(normal_high)
     return table
 
 
 def _touchpoint_scores(
-    project: Project, partials: pd.DataFrame, measures: tuple[Measure, ...], settings: Scoring
+    project: Project,
+    partials: pd.DataFrame,
+    measures: tuple[Measure, ...],
+    settings: Scoring,
+    within: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Touchpoint × dimension scores from the measures, and each touchpoint's `all`."""
+    """Touchpoint × dimension scores from the measures, and each touchpoint's `all` (per
+    group of the `within` columns)."""
     if partials.empty:
-        return pd.DataFrame(columns=["level", *MEMBER_COLUMNS])
-    dimensions = combine_measures(measure_scores(partials, measures))
+        return pd.DataFrame(columns=[*within, "level", *MEMBER_COLUMNS])
+    dimensions = combine_measures(measure_scores(partials, measures, within), within)
     dimensions = dimensions.rename(columns={"touchpoint": "id"})
     weights = pd.DataFrame(
         [
@@ -109,7 +114,9 @@ def _touchpoint_scores(
         columns=["id", "dimension", "weight"],
     )
     members = dimensions.merge(weights, on=["id", "dimension"], how="inner")
-    overall = power_mean_by(members, ["id", "period"], settings.rollup, settings.rollup_min_n)
+    overall = power_mean_by(
+        members, [*within, "id", "period"], settings.rollup, settings.rollup_min_n
+    )
     overall["dimension"] = ALL
     result = pd.concat([dimensions, overall], ignore_index=True)
     result["level"] = "touchpoint"
@@ -117,12 +124,18 @@ def _touchpoint_scores(
 
 
 def _rollup(
-    members: pd.DataFrame, links: pd.DataFrame, level: str, settings: Scoring
+    members: pd.DataFrame,
+    links: pd.DataFrame,
+    level: str,
+    settings: Scoring,
+    within: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Roll `members` (id, dimension, period, score, n, se) up along links (parent, id, weight)."""
-    joined = members[MEMBER_COLUMNS].merge(links, on="id", how="inner")
+    """Roll `members` (id, dimension, period, score, n, se) up along links (parent, id,
+    weight), per group of the `within` columns (which links may have too)."""
+    on = [key for key in within if key in links] + ["id"]
+    joined = members[[*within, *MEMBER_COLUMNS]].merge(links, on=on, how="inner")
     result = power_mean_by(
-        joined, ["parent", "dimension", "period"], settings.rollup, settings.rollup_min_n
+        joined, [*within, "parent", "dimension", "period"], settings.rollup, settings.rollup_min_n
     )
     result = result.rename(columns={"parent": "id"})
     result["level"] = level
@@ -181,34 +194,50 @@ def _persona_scores(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Persona scores: touchpoints rescored from that persona's rows, rolled up its journeys.
 
-    Rows of sources without a persona column (persona `*`) count for every persona.
+    Rows of sources without a persona column (persona `*`) count for every persona. All
+    personas are scored at once, grouped by persona first: each persona's groups hold the
+    same rows in the same order as when scored alone.
     """
     shared = partials["persona"] == ANY_PERSONA
-    persona_levels: list[pd.DataFrame] = []
-    breakdowns: list[pd.DataFrame] = []
-    for persona in project.personas.values():
-        own = partials[(partials["persona"] == persona.id) | shared]
-        touchpoints = _touchpoint_scores(project, own, measures, settings)
-        if touchpoints.empty:
-            continue
-        stages = _rollup(touchpoints, _stage_links(project), "stage", settings)
-        journeys = _rollup(stages, _journey_links(project), "journey", settings)
-        breakdowns.extend(
-            frame.assign(persona=persona.id) for frame in (touchpoints, stages, journeys)
+    views = [
+        partials[(partials["persona"] == persona.id) | shared].assign(persona=persona.id)
+        for persona in project.personas.values()
+    ]
+    viewed = pd.concat(views, ignore_index=True) if views else partials.iloc[:0]
+    within = ["persona"]
+    touchpoints = _touchpoint_scores(project, viewed, measures, settings, within)
+    if touchpoints.empty:
+        return (
+            pd.DataFrame(columns=["level", *MEMBER_COLUMNS]),
+            pd.DataFrame(columns=["persona", *TABLE_COLUMNS]),
         )
-        links = _links(
-            [
-                (persona.id, j.id, j.weight)
-                for j in project.journeys.values()
-                if persona.id in j.personas
-            ]
-        )
-        persona_levels.append(_rollup(journeys, links, "persona", settings))
-    return (
-        pd.concat(persona_levels, ignore_index=True)
-        if persona_levels
-        else pd.DataFrame(columns=["level", *MEMBER_COLUMNS]),
-        pd.concat(breakdowns, ignore_index=True)
-        if breakdowns
-        else pd.DataFrame(columns=["persona", *TABLE_COLUMNS]),
+    stages = _rollup(touchpoints, _stage_links(project), "stage", settings, within)
+    journeys = _rollup(stages, _journey_links(project), "journey", settings, within)
+    links = pd.DataFrame(
+        [
+            (persona.id, persona.id, j.id, j.weight)
+            for persona in project.personas.values()
+            for j in project.journeys.values()
+            if persona.id in j.personas
+        ],
+        columns=["persona", "parent", "id", "weight"],
     )
+    persona_levels = _rollup(journeys, links, "persona", settings, within)
+    # A persona with touchpoint scores but none at some level above gave an empty frame of
+    # that level when scored alone; it shaped the column types of the concatenation.
+    scored = set(touchpoints["persona"].unique())
+    stages_alone, journeys_alone, personas_alone = (
+        [_rollup(touchpoints.iloc[:0], _links([]), level, settings)]
+        if scored - set(frame["persona"].unique())
+        else []
+        for frame, level in ((stages, "stage"), (journeys, "journey"), (persona_levels, "persona"))
+    )
+    persona_levels = pd.concat(
+        [persona_levels.drop(columns="persona"), *personas_alone], ignore_index=True
+    )
+    breakdown = [touchpoints, stages, journeys]
+    # The columns in the order that scoring one persona at a time gave them.
+    columns = [c for frame in breakdown for c in frame.columns if c != "persona"]
+    columns = [*dict.fromkeys(columns), "persona"]
+    empties = [frame.assign(persona="") for frame in (*stages_alone, *journeys_alone)]
+    return persona_levels, pd.concat([*breakdown, *empties], ignore_index=True)[columns]

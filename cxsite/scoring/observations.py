@@ -1,16 +1,16 @@
 """Turn the text cells of one measurement CSV into observations scored 0–100.
 
-Every kind becomes a per-observation value x on 0–100 whose (weighted) mean is the score:
-rating (x − lo)/(hi − lo)·100; top-box, boolean and duration 100 for a hit, 0 otherwise;
-NPS 100 for a promoter (9–10), 50 for a passive, 0 for a detractor, so that
-mean = (NPS + 100)/2; percent as written. Bad cells are collected with their line and column,
-and each message names the column and quotes the value.
+Every kind becomes a per-observation value x on 0–100 whose (weighted) mean is the score,
+by the per-kind table of formulas.py (`conversion_of`). The cells come dictionary-encoded
+(`Cells`): ids, periods and answers are checked and converted once per distinct text, and
+rows keep integer codes. Bad cells are collected with their line and column, and each
+message names the column and quotes the value.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +22,12 @@ import pyarrow.compute as pc
 from cxsite.config import ColumnRef, MeasurementSource
 from cxsite.errors import LocatedError, did_you_mean
 from cxsite.model import Target, Touchpoint
+from cxsite.scoring.cells import Array, Cells
+from cxsite.scoring.formulas import YES, answer_range, conversion_of
 from cxsite.scoring.measures import DEFAULT_FALSE, DEFAULT_TRUE, SECONDS, Measure
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])(?:[T ].*)?)?$")
+COMMA_NUMBER = re.compile(r"-?[\d.]+,[\d,]*")  # 1,5 or 1,000: written with a comma
 MONTH_FORMATS = "write months as YYYY-MM (2025-01) or dates as YYYY-MM-DD (2025-01-31)"
 SHOWN_IN_FULL = 5
 QUOTED_UP_TO = 40  # characters of a cell quoted in a message; longer ones end in `…`
@@ -108,19 +111,24 @@ class DataProblems:
     fatal: list[LocatedError] = field(default_factory=list)  # the file cannot be read at all
 
     def add_cells(
-        self, lines: pd.Series, values: pd.Series, col: int, summary: str, explain: CellMessage
+        self,
+        lines: Array,
+        values: Callable[[int], Sequence[str]],
+        col: int,
+        summary: str,
+        explain: CellMessage,
     ) -> None:
-        """Bad cells at `lines` (file lines) with their `values`: `summary` names the kind of
-        problem when they are counted, `explain` words each cell shown in full."""
+        """Bad cells at `lines` (file lines, in file order); `values(k)` gives the texts of
+        the first k: `summary` names the kind of problem when they are counted, `explain`
+        words each cell shown in full."""
+        shown = lines[: SHOWN_IN_FULL + 1]
         head = [
             (int(line), col, *explain(str(value)))
-            for line, value in zip(
-                lines.iloc[: SHOWN_IN_FULL + 1], values.iloc[: SHOWN_IN_FULL + 1], strict=True
-            )
+            for line, value in zip(shown, values(len(shown)), strict=True)
         ]
         self.add_first(head)
         skipped = "{count} value(s) skipped: " + summary.replace("{", "{{").replace("}", "}}")
-        _count(self.counts, (col, skipped), len(lines), int(lines.iloc[0]))
+        _count(self.counts, (col, skipped), len(lines), int(lines[0]))
 
     def add_row(self, line: int, message: str, hint: str) -> None:
         """A row that cannot be read as a whole: it is left out, and reported."""
@@ -130,8 +138,8 @@ class DataProblems:
     def add_first(self, items: Iterable[tuple[int, int, str, str]]) -> None:
         self.first = sorted([*self.first, *items])[: SHOWN_IN_FULL + 1]
 
-    def add_notice(self, lines: pd.Series, col: int, template: str, hint: str = "") -> None:
-        _count(self.notices, (col, template, hint), len(lines), int(lines.iloc[0]))
+    def add_notice(self, lines: Array, col: int, template: str, hint: str = "") -> None:
+        _count(self.notices, (col, template, hint), len(lines), int(lines[0]))
 
     def merge(self, other: DataProblems) -> None:
         self.add_first(other.first)
@@ -186,55 +194,111 @@ def _count(counts: dict[Any, list[int]], key: Any, n: int, line: int) -> None:
 
 @dataclass
 class _Findings:
-    """The masks of bad cells in one batch (to drop them) and the problems to report."""
+    """The masks of bad cells in one batch (to drop their rows) and the problems to report."""
 
     header: list[str]
-    lines: pd.Series
+    lines: Array
     problems: DataProblems
-    bad: list[pd.Series] = field(default_factory=list)
+    bad: list[Array] = field(default_factory=list)
 
     def add_bad(
-        self, mask: pd.Series, cells: pd.Series, column: str, summary: str, explain: CellMessage
+        self,
+        mask: Array,
+        texts: Callable[[Array], Sequence[str]],
+        column: str,
+        summary: str,
+        explain: CellMessage,
     ) -> None:
-        """Cells of `column` where `mask` holds are bad: `summary` counts them, `explain`
-        words each one shown (its message is prefixed with the column)."""
-        if bool(mask.any()):
-            self.bad.append(mask)
+        """Cells of `column` where `mask` holds are bad (`texts(rows)` gives their text):
+        `summary` counts them, `explain` words each one shown (prefixed with the column)."""
+        if not bool(mask.any()):
+            return
+        self.bad.append(mask)
 
-            def message(value: str) -> tuple[str, str]:
-                text, hint = explain(value)
-                return f"column `{column}`: {text}", hint
+        def message(value: str) -> tuple[str, str]:
+            text, hint = explain(value)
+            return f"column `{column}`: {text}", hint
 
-            self.problems.add_cells(
-                self.lines[mask],
-                cells[mask],
-                self.col(column),
-                f"column `{column}`: {summary}",
-                message,
-            )
+        rows = np.flatnonzero(mask)
+        self.problems.add_cells(
+            self.lines[rows],
+            lambda k: texts(rows[:k]),
+            self.col(column),
+            f"column `{column}`: {summary}",
+            message,
+        )
 
     def col(self, column: str) -> int:
         return self.header.index(column) + 1 if column in self.header else 0
 
-    def notice(self, mask: pd.Series, column: str, template: str, hint: str = "") -> None:
+    def notice(self, mask: Array, column: str, template: str, hint: str = "") -> None:
         """A warning counted over the file; `template` has a {count} field."""
         if bool(mask.any()):
             self.problems.add_notice(self.lines[mask], self.col(column), template, hint)
 
 
+@dataclass(frozen=True)
+class CodedObservations:
+    """One measure's usable observations in a batch: `rows` of the batch, their keys as
+    codes into the batch's distinct texts, x on 0–100 and the weight n."""
+
+    measure: int
+    rows: Array
+    touchpoint: Cells
+    dimension: Cells
+    period: Cells
+    persona: Cells
+    x: Array
+    n: Array
+
+    def keys(self) -> tuple[Cells, Cells, Cells, Cells]:
+        return self.touchpoint, self.dimension, self.period, self.persona
+
+
 def observations_from_table(
     table: pd.DataFrame,
     header: list[str],
-    lines: int | np.ndarray[Any, Any],
+    lines: int | Array,
     source: MeasurementSource,
     measures: tuple[Measure, ...],
     vocabulary: Vocabulary,
 ) -> tuple[pd.DataFrame, DataProblems]:
-    """Observations (measure, touchpoint, dimension, period, persona, x, n) and the problems.
+    """Observations (measure, touchpoint, dimension, period, persona, x, n) and the problems,
+    from a table of text cells; `lines` is the file line of each row, or of the first row
+    when the rows are on consecutive lines."""
+    cells = {column: Cells.of_series(table[column]) for column in table.columns}
+    coded, problems = coded_observations(
+        cells, len(table), header, lines, source, measures, vocabulary
+    )
+    frames = [
+        pd.DataFrame(
+            {
+                "measure": part.measure,
+                **{
+                    key: keys.column(part.rows)
+                    for key, keys in zip(OBSERVATION_COLUMNS[1:5], part.keys(), strict=True)
+                },
+                "x": part.x,
+                "n": part.n,
+            }
+        )
+        for part in coded
+    ]
+    observations = pd.concat(frames, ignore_index=True) if frames else _empty()
+    return observations[OBSERVATION_COLUMNS], problems
 
-    `table` holds text cells; `lines` is the file line of each row, or of the first row when
-    the rows are on consecutive lines.
-    """
+
+def coded_observations(
+    cells: Mapping[str, Cells],
+    rows: int,
+    header: list[str],
+    lines: int | Array,
+    source: MeasurementSource,
+    measures: tuple[Measure, ...],
+    vocabulary: Vocabulary,
+) -> tuple[list[CodedObservations], DataProblems]:
+    """Each measure's usable observations of a batch of `rows` rows (its `cells`, one per
+    column read), and the problems found."""
     problems = DataProblems(source.path)
     missing_columns = [c for c in _required_columns(source, measures) if c not in header]
     if missing_columns:
@@ -247,17 +311,15 @@ def observations_from_table(
                 f"the header has: {', '.join(header)}",
             )
         )
-        return _empty(), problems
-    cells = {c: table[c].astype("string").fillna("").str.strip() for c in table.columns}
-    row_lines = np.arange(len(table)) + lines if isinstance(lines, int) else lines
-    line_series = pd.Series(row_lines, index=table.index)
-    findings = _Findings(header, line_series, problems)
-    keep = pd.Series(True, index=table.index)
+        return [], problems
+    row_lines = np.arange(rows) + lines if isinstance(lines, int) else np.asarray(lines)
+    findings = _Findings(header, row_lines, problems)
+    keep = np.ones(rows, dtype=bool)
 
-    touchpoint = _touchpoint(source, cells, vocabulary, findings, keep)
-    period = _period(source, cells, findings, table.index, vocabulary.latest_month)
-    persona = _persona(source, cells, vocabulary, findings)
-    weight_n = _counts(source, cells, findings, table.index)
+    touchpoint = _touchpoint(source, cells, vocabulary, findings, keep, rows)
+    period = _period(source, cells, findings, rows, vocabulary.latest_month)
+    persona = _persona(source, cells, vocabulary, findings, rows)
+    weight_n = _counts(source, cells, findings, rows)
     long = source.layout == "long"
     dimension_cells = cells["dimension"] if long else None
     if dimension_cells is not None:
@@ -267,38 +329,37 @@ def observations_from_table(
     for mask in findings.bad:
         row_ok &= ~mask
 
-    frames = []
+    result = []
     missing = set(source.missing) | {""}
     for measure in measures:
         raw = cells[measure.column]
-        present = ~raw.isin(missing)
+        answered = ~raw.isin(missing)
+        present = raw.rows(answered)
         dimension = (
-            pd.Series(measure.dimension, index=table.index)
+            Cells.constant(measure.dimension or "", rows)
             if dimension_cells is None or measure.dimension is not None
             else dimension_cells
         )
         rows_touchpoint = (
-            pd.Series(measure.touchpoint, index=table.index) if measure.touchpoint else touchpoint
+            Cells.constant(measure.touchpoint, rows) if measure.touchpoint else touchpoint
         )
         x, bad = _score_values(
-            measure, raw, present, rows_touchpoint, dimension, vocabulary, findings
+            measure, raw, answered, rows_touchpoint, dimension, vocabulary, findings
         )
-        usable = row_ok & present & ~bad
-        frames.append(
-            pd.DataFrame(
-                {
-                    "measure": measure.id,
-                    "touchpoint": rows_touchpoint[usable],
-                    "dimension": dimension[usable],
-                    "period": period[usable],
-                    "persona": persona[usable],
-                    "x": x[usable],
-                    "n": weight_n[usable],
-                }
-            )
+        usable = np.flatnonzero(row_ok & present & ~bad)
+        result.append(
+            CodedObservations(
+                measure.id,
+                usable,
+                rows_touchpoint,
+                dimension,
+                period,
+                persona,
+                x[usable],
+                weight_n[usable],
+            )  # fmt: skip
         )
-    observations = pd.concat(frames, ignore_index=True) if frames else _empty()
-    return observations[OBSERVATION_COLUMNS], problems
+    return result, problems
 
 
 def _empty() -> pd.DataFrame:
@@ -329,44 +390,50 @@ def _column(spec: str | ColumnRef | None, default: str | None) -> str | None:
 
 
 def _unknown_ids(
-    findings: _Findings, raw: pd.Series, column: str, noun: str, known: frozenset[str]
+    findings: _Findings, raw: Cells, column: str, noun: str, known: frozenset[str]
 ) -> None:
     """Cells naming no known id are bad; each shown suggests the closest id."""
 
     def explain(value: str) -> tuple[str, str]:
         return f"unknown {noun} {quoted(value)}", unknown_id_hint(value, known, noun)
 
-    findings.add_bad(~raw.isin(known), raw, column, f"unknown {noun} id", explain)
+    findings.add_bad(raw.rows(~raw.isin(known)), raw.texts, column, f"unknown {noun} id", explain)
+
+
+def _each_value(raw: Cells, unknown: Array) -> Iterable[tuple[str, Array]]:
+    """Each of the distinct texts flagged `unknown`, in order, with the mask of its rows."""
+    for index in sorted(np.flatnonzero(unknown), key=lambda i: str(raw.values[i])):
+        yield str(raw.values[index]), raw.codes == index
 
 
 def _touchpoint(
     source: MeasurementSource,
-    cells: Mapping[str, pd.Series],
+    cells: Mapping[str, Cells],
     vocabulary: Vocabulary,
     findings: _Findings,
-    keep: pd.Series,
-) -> pd.Series:
-    index = keep.index
+    keep: Array,
+    rows: int,
+) -> Cells:
     if isinstance(source.touchpoint, str):
-        return pd.Series(source.touchpoint, index=index)
+        return Cells.constant(source.touchpoint, rows)
     column = source.touchpoint.column if isinstance(source.touchpoint, ColumnRef) else "touchpoint"
     if column not in cells:  # every column of a wide source fixes its own touchpoint
-        return pd.Series("", index=index)
+        return Cells.constant("", rows)
     raw = cells[column]
     mapping = source.touchpoint.map if isinstance(source.touchpoint, ColumnRef) else {}
     if not mapping:
         _unknown_ids(findings, raw, column, "touchpoint", vocabulary.touchpoints)
         return raw
-    mapped = raw.map(mapping)
-    unmapped = mapped.isna()
-    for value in sorted(raw[unmapped].unique()):
+    mapped = [mapping.get(str(value)) for value in raw.values]
+    unmapped = np.array([m is None for m in mapped], dtype=bool)
+    for value, mask in _each_value(raw, unmapped):
         template = (
             f"{{count}} row(s) with {column} {_braced(quoted(value))} have no entry in the "
             "touchpoint map; skipped"
         )
-        findings.notice(unmapped & (raw == value), column, template, did_you_mean(value, mapping))
-    keep &= ~unmapped
-    return mapped.fillna("")
+        findings.notice(mask, column, template, did_you_mean(value, mapping))
+    keep &= ~raw.rows(unmapped)
+    return raw.relabel([m or "" for m in mapped], dtype="str")  # mapped texts: str
 
 
 def _braced(text: str) -> str:
@@ -376,77 +443,85 @@ def _braced(text: str) -> str:
 
 def _period(
     source: MeasurementSource,
-    cells: Mapping[str, pd.Series],
+    cells: Mapping[str, Cells],
     findings: _Findings,
-    index: pd.Index,
+    rows: int,
     latest_month: str,
-) -> pd.Series:
+) -> Cells:
     if isinstance(source.period, str):
-        return pd.Series(source.period, index=index)
+        return Cells.constant(source.period, rows)
     column = source.period.column if isinstance(source.period, ColumnRef) else "period"
     raw = cells[column]
-    valid = raw.str.match(MONTH.pattern)
+    valid = raw.each(lambda value: MONTH.match(value) is not None)
     findings.add_bad(
-        ~valid,
-        raw,
+        raw.rows(~valid),
+        raw.texts,
         column,
         "not YYYY-MM or an ISO date (YYYY-MM-DD)",
         lambda value: (f"{quoted(value)} is not a month or a date", MONTH_FORMATS),
     )
-    month = raw.str.slice(0, 7)
+    months = [str(value)[:7] for value in raw.values]
+    future = valid & np.array([month > latest_month for month in months], dtype=bool)
     findings.add_bad(
-        valid & (month > latest_month),
-        raw,
+        raw.rows(future),
+        raw.texts,
         column,
         "period is in the future",
         lambda value: (f"{quoted(value)} is in the future", ""),
     )
-    return month
+    return raw.relabel(months)
 
 
 def _persona(
     source: MeasurementSource,
-    cells: Mapping[str, pd.Series],
+    cells: Mapping[str, Cells],
     vocabulary: Vocabulary,
     findings: _Findings,
-) -> pd.Series:
-    index = findings.lines.index
+    rows: int,
+) -> Cells:
     if isinstance(source.persona, str):
-        return pd.Series(source.persona, index=index)
+        return Cells.constant(source.persona, rows)
     if isinstance(source.persona, ColumnRef):
         column, mapping = source.persona.column, source.persona.map
     elif source.layout == "long" and "persona" in cells:
         column, mapping = "persona", {}
     else:
-        return pd.Series(ANY_PERSONA, index=index)
+        return Cells.constant(ANY_PERSONA, rows)
     raw = cells[column]
-    tagged = raw.map(mapping) if mapping else raw.where(raw.isin(vocabulary.personas))
-    unknown = tagged.isna() & (raw != "")
-    for value in sorted(raw[unknown].unique()):
+    values = [str(value) for value in raw.values]
+    tagged = [
+        mapping.get(value) if mapping else (value if value in vocabulary.personas else None)
+        for value in values
+    ]
+    unknown = np.array([t is None and v != "" for t, v in zip(tagged, values, strict=True)])
+    for value, mask in _each_value(raw, unknown):
         template = (
             f"{{count}} row(s) with the unknown persona {_braced(quoted(value))} count as untagged"
         )
         hint = did_you_mean(value, mapping or vocabulary.personas)
-        findings.notice(unknown & (raw == value), column, template, hint)
-    return tagged.fillna("")
+        findings.notice(mask, column, template, hint)
+    return raw.relabel(
+        [t if t is not None else "" for t in tagged], dtype="str" if mapping else None
+    )
 
 
 def _counts(
-    source: MeasurementSource, cells: Mapping[str, pd.Series], findings: _Findings, index: pd.Index
-) -> pd.Series:
+    source: MeasurementSource, cells: Mapping[str, Cells], findings: _Findings, rows: int
+) -> Array:
     if source.layout != "long" or "n" not in cells:
-        return pd.Series(1.0, index=index)
+        return np.ones(rows, dtype="float64")
     raw = cells["n"]
-    values = _numbers(raw.where(raw != "", "1"))
-    bad = values.isna() | ~np.isfinite(values) | (values <= 0)
+    values = _numbers([value if value != "" else "1" for value in raw.values])
+    with np.errstate(invalid="ignore"):
+        bad = np.isnan(values) | ~np.isfinite(values) | (values <= 0)
     findings.add_bad(
-        bad,
-        raw,
+        raw.rows(bad),
+        raw.texts,
         "n",
         "`n` must be a positive number of answers",
         lambda value: (f"{quoted(value)} is not a positive number of answers", ""),
     )
-    return values.where(~bad, 0.0).astype("float64")
+    return raw.rows(np.where(~bad, values, 0.0).astype("float64"))
 
 
 def _one_of(words: Iterable[str]) -> str:
@@ -472,40 +547,43 @@ def _yes_no_hint(measure: Measure) -> str:
 
 def _score_values(
     measure: Measure,
-    raw: pd.Series,
-    present: pd.Series,
-    touchpoint: pd.Series,
-    dimension: pd.Series,
+    raw: Cells,
+    is_present: Array,
+    touchpoint: Cells,
+    dimension: Cells,
     vocabulary: Vocabulary,
     findings: _Findings,
-) -> tuple[pd.Series, pd.Series]:
-    """The 0–100 value of every present cell, and the mask of bad cells."""
+) -> tuple[Array, Array]:
+    """The 0–100 value of every row's cell (`conversion_of`), and the mask of bad cells;
+    `is_present` tells which distinct texts are answers (not a missing marker)."""
     column = measure.column
+    conversion = conversion_of(measure.kind, measure.method, measure.scale, measure.top_box)
     if measure.kind == "boolean":
-        true_values = measure.true_values
-        false_values = measure.false_values
-        folded = raw.str.lower()
-        is_true = raw.isin(true_values) if true_values is not None else folded.isin(DEFAULT_TRUE)
+        true_values, false_values = measure.true_values, measure.false_values
+        folded = raw.each(lambda value: value.lower() in DEFAULT_TRUE)
+        is_true = raw.isin(true_values) if true_values is not None else folded
         is_false = (
-            raw.isin(false_values) if false_values is not None else folded.isin(DEFAULT_FALSE)
+            raw.isin(false_values)
+            if false_values is not None
+            else raw.each(lambda value: value.lower() in DEFAULT_FALSE)
         )
-        bad = present & ~is_true & ~is_false
+        bad = raw.rows(is_present & ~is_true & ~is_false)
         hint = _yes_no_hint(measure)
         findings.add_bad(
             bad,
-            raw,
+            raw.texts,
             column,
             "not a yes/no value",
             lambda value: (f"{quoted(value)} is not a yes/no value", hint),
         )
-        return pd.Series(np.where(is_true, 100.0, 0.0), index=raw.index), bad
+        return raw.rows(conversion.values(np.where(is_true, YES, 0.0))), bad
 
-    numbers = _numbers(raw.where(present, "nan"))
-    bad = present & (numbers.isna() | ~np.isfinite(numbers))
-    comma = bad & raw.str.fullmatch(r"-?[\d.]+,[\d,]*")
+    numbers = _numbers([v if p else "nan" for v, p in zip(raw.values, is_present, strict=True)])
+    not_number = is_present & ~np.isfinite(numbers)
+    comma = not_number & raw.each(lambda value: COMMA_NUMBER.fullmatch(value) is not None)
     findings.add_bad(
-        comma,
-        raw,
+        raw.rows(comma),
+        raw.texts,
         column,
         "not a number",
         lambda value: (
@@ -514,8 +592,8 @@ def _score_values(
         ),
     )
     findings.add_bad(
-        bad & ~comma,
-        raw,
+        raw.rows(not_number & ~comma),
+        raw.texts,
         column,
         "not a number",
         lambda value: (
@@ -523,60 +601,34 @@ def _score_values(
             "leave the cell empty when there is no answer",
         ),
     )
-    ok = present & ~bad
-    if measure.kind == "rating":
-        assert measure.scale is not None
-        low, high = measure.scale
-        outside = ok & ((numbers < low) | (numbers > high))
-        scale = f"{low:g}–{high:g}"
-        findings.add_bad(
-            outside,
-            raw,
-            column,
-            f"rating outside the scale {scale}",
-            lambda value: (f"{quoted(value)} is outside the scale {scale}", ""),
-        )
-        bad = bad | outside
-        if measure.method == "top_box":
-            top = measure.top_box if measure.top_box is not None else high
-            return pd.Series(np.where(numbers >= top, 100.0, 0.0), index=raw.index), bad
-        return (numbers - low) / (high - low) * 100.0, bad
-    if measure.kind == "nps":
-        outside = ok & ((numbers < 0) | (numbers > 10))
-        findings.add_bad(
-            outside,
-            raw,
-            column,
-            "NPS answer outside 0–10",
-            lambda value: (f"{quoted(value)} is outside 0–10, the scale of NPS answers", ""),
-        )
-        bad = bad | outside
-        x = np.select([numbers >= 9, numbers <= 6], [100.0, 0.0], default=50.0)
-        return pd.Series(x, index=raw.index), bad
-    if measure.kind == "percent":
-        outside = ok & ((numbers < 0) | (numbers > 100))
-        findings.add_bad(
-            outside,
-            raw,
-            column,
-            "percent outside 0–100",
-            lambda value: (
-                f"{quoted(value)} is {'below 0' if value.startswith('-') else 'over 100'}; "
-                "a percentage is 0–100",
-                "",
-            ),
-        )
-        return numbers, bad | outside
+    ok = is_present & ~not_number
+    bad_values = not_number
+    bounds = answer_range(measure.kind, measure.scale)
+    if bounds is not None:
+        low, high = bounds
+        with np.errstate(invalid="ignore"):
+            outside = ok & ((numbers < low) | (numbers > high))
+        summary, explain = _outside_messages(measure.kind, low, high)
+        findings.add_bad(raw.rows(outside), raw.texts, column, summary, explain)
+        bad_values = bad_values | outside
+    if measure.kind != "duration":
+        return raw.rows(conversion.values(numbers)), raw.rows(bad_values)
     # duration: the share at or under the touchpoint's target for this dimension
     targets = {
         key: (target.target * SECONDS.get(target.unit, float("nan")), target.unit)
         for key, target in vocabulary.targets.items()
     }
-    target_seconds, target_units = _target_lookup(touchpoint, dimension, targets)
-    limit = pd.Series(target_seconds, index=raw.index)
-    target_unit = pd.Series(target_units, index=raw.index)
-    no_target = ok & limit.isna() & (touchpoint != "")  # "": an unmapped row, skipped anyway
-    pairs = touchpoint.astype(str) + "\x00" + dimension.astype(str)
+    limit, target_unit_seconds = _target_lookup(touchpoint, dimension, targets)
+    ok_rows = raw.rows(ok)
+    # "": an unmapped row, skipped anyway
+    no_target = ok_rows & np.isnan(limit) & touchpoint.rows(touchpoint.values != "")
+
+    def pairs(rows: Array) -> list[str]:
+        return [
+            f"{t}\x00{d}"
+            for t, d in zip(touchpoint.texts(rows), dimension.texts(rows), strict=True)
+        ]
+
     findings.add_bad(
         no_target,
         pairs,
@@ -584,14 +636,32 @@ def _score_values(
         "the touchpoint has no time target for this dimension",
         _no_target_message,
     )
-    bad = bad | no_target
-    unit_seconds = (
-        SECONDS[measure.unit] if measure.unit else target_unit.map(SECONDS).astype("float64")
-    )
-    seconds = numbers * unit_seconds
-    early = ok & (numbers < 0)
+    unit_seconds = SECONDS[measure.unit] if measure.unit else target_unit_seconds
+    with np.errstate(all="ignore"):
+        seconds = raw.rows(numbers) * unit_seconds
+        early = raw.rows(ok & (numbers < 0))
     findings.notice(early, column, "{count} negative duration(s) counted as within target")
-    return pd.Series(np.where(seconds <= limit, 100.0, 0.0), index=raw.index), bad
+    return conversion.values(seconds, target=limit), raw.rows(bad_values) | no_target
+
+
+def _outside_messages(kind: str, low: float, high: float) -> tuple[str, CellMessage]:
+    """How a number outside its kind's range is counted (summary) and worded (each cell)."""
+    if kind == "rating":
+        scale = f"{low:g}–{high:g}"
+        return f"rating outside the scale {scale}", lambda value: (
+            f"{quoted(value)} is outside the scale {scale}",
+            "",
+        )
+    if kind == "nps":
+        return "NPS answer outside 0–10", lambda value: (
+            f"{quoted(value)} is outside 0–10, the scale of NPS answers",
+            "",
+        )
+    return "percent outside 0–100", lambda value: (
+        f"{quoted(value)} is {'below 0' if value.startswith('-') else 'over 100'}; "
+        "a percentage is 0–100",
+        "",
+    )
 
 
 def _no_target_message(pair: str) -> tuple[str, str]:
@@ -603,35 +673,32 @@ def _no_target_message(pair: str) -> tuple[str, str]:
 
 
 def _target_lookup(
-    touchpoint: pd.Series,
-    dimension: pd.Series,
+    touchpoint: Cells,
+    dimension: Cells,
     targets: Mapping[tuple[str, str], tuple[float, str]],
-) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Each row's target (seconds; NaN without one) and the target's unit (default `min`).
-
-    Looked up through the few distinct touchpoints and dimensions, not row by row.
-    """
-    touchpoint_codes, touchpoints = pd.factorize(touchpoint)
-    dimension_codes, dimensions = pd.factorize(dimension)
-    # One row and column more, for a missing value's code -1.
-    seconds = np.full((len(touchpoints) + 1, len(dimensions) + 1), np.nan)
-    units = np.full(seconds.shape, "min", dtype=object)
-    for i, touchpoint_id in enumerate(touchpoints):
-        for j, dimension_id in enumerate(dimensions):
+) -> tuple[Array, Array]:
+    """Each row's target (seconds; NaN without one) and the seconds of the target's unit
+    (default `min`; NaN for a unit not known), looked up once per distinct pair of texts."""
+    seconds = np.full((len(touchpoint.values), len(dimension.values)), np.nan)
+    units = np.full(seconds.shape, SECONDS["min"])
+    for i, touchpoint_id in enumerate(touchpoint.values):
+        for j, dimension_id in enumerate(dimension.values):
             found = targets.get((str(touchpoint_id), str(dimension_id)))
             if found is not None:
-                seconds[i, j], units[i, j] = found
-    return seconds[touchpoint_codes, dimension_codes], units[touchpoint_codes, dimension_codes]
+                seconds[i, j] = found[0]
+                units[i, j] = SECONDS.get(found[1], np.nan)
+    return seconds[touchpoint.codes, dimension.codes], units[touchpoint.codes, dimension.codes]
 
 
-def _numbers(cells: pd.Series) -> pd.Series:
-    """Text cells as floats, NaN where a cell is no number.
+def _numbers(texts: Sequence[str]) -> Array:
+    """Texts as floats, NaN where a text is no number.
 
-    Arrow's parser reads a column of well-formed numbers several times faster than pandas;
-    a column with anything else in it is read by pandas, which marks each bad cell NaN.
+    Arrow's parser reads well-formed numbers; when any text is anything else, pandas reads
+    them all and marks each bad one NaN.
     """
     try:
-        parsed = pc.cast(pa.array(cells, type=pa.string()), pa.float64())
+        parsed = pc.cast(pa.array(texts, type=pa.string()), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return pd.to_numeric(cells, errors="coerce").astype("float64")
-    return pd.Series(parsed.to_numpy(zero_copy_only=False), index=cells.index, dtype="float64")
+        numbers = pd.to_numeric(pd.Series(texts, dtype="string"), errors="coerce")
+        return np.asarray(numbers.astype("float64").to_numpy(), dtype="float64")
+    return np.asarray(parsed.to_numpy(zero_copy_only=False), dtype="float64")
