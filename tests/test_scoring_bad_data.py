@@ -273,7 +273,7 @@ def test_a_long_value_is_quoted_shortened_and_escaped(tmp_path: Path) -> None:
 
 
 def test_a_bad_utf8_byte_is_found_across_read_blocks(tmp_path: Path) -> None:
-    from cxsite.load.measurements import first_bad_utf8
+    from cxsite.load.csv_files import first_bad_utf8
 
     path = tmp_path / "r.csv"
     # an é split by the 1 MB read boundary, then a Latin-1 byte on line 2

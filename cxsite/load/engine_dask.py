@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cxsite.config import MeasurementSource
-from cxsite.load.measurements import read_header, wanted_columns
+from cxsite.load.csv_files import read_header, wanted_columns
 from cxsite.scoring.aggregate import merge_partials, partial_aggregates
 from cxsite.scoring.measures import Measure
 from cxsite.scoring.observations import Vocabulary, observations_from_table

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cxsite.config import ColumnRef, MeasurementSource
-from cxsite.load.measurements import read_header, wanted_columns
+from cxsite.load.csv_files import read_header, wanted_columns
 from cxsite.scoring.aggregate import PARTIAL_KEYS, PARTIAL_VALUES, empty_partials
 from cxsite.scoring.cells import WHITESPACE
 from cxsite.scoring.formulas import YES, answer_range, conversion_of, sql_double

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from cxsite.config import Scoring
-from cxsite.model import ALL
+from cxsite.keys import StageKey
+from cxsite.model import ALL, Project
 from cxsite.names import LEVELS
-from cxsite.project import Project
 from cxsite.scoring.formulas import normal_interval
 from cxsite.scoring.measures import Measure
 from cxsite.scoring.observations import ANY_PERSONA
@@ -168,7 +168,7 @@ def _stage_links(project: Project) -> pd.DataFrame:
     return _links(
         [
             (
-                f"{journey.id}/{stage.id}",
+                str(StageKey.of(journey, stage)),
                 touchpoint,
                 float(project.touchpoints[touchpoint].importance),
             )
@@ -182,7 +182,7 @@ def _stage_links(project: Project) -> pd.DataFrame:
 def _journey_links(project: Project) -> pd.DataFrame:
     return _links(
         [
-            (journey.id, f"{journey.id}/{stage.id}", 1.0)
+            (journey.id, str(StageKey.of(journey, stage)), 1.0)
             for journey in project.journeys.values()
             for stage in journey.stages
         ]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from cxsite.config import Scoring
-from cxsite.project import Project
+from cxsite.model import Project
 from cxsite.scoring.formulas import significant_change, status_of
 
 SERIES_KEYS = ["level", "id", "dimension"]

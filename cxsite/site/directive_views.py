@@ -8,6 +8,7 @@ from itertools import count
 import jinja2
 
 from cxsite.directives import Directive
+from cxsite.keys import StageKey
 from cxsite.model import ALL, Project
 from cxsite.site import urls
 from cxsite.site.chart_views import trend_chart
@@ -88,7 +89,10 @@ class DirectiveRenderer:
             if level == "journey":
                 journey = self.project.journeys[item_id]
                 context["rows"] = [
-                    (stage.name, chips(self.namer, self.index, "stage", f"{journey.id}/{stage.id}"))
+                    (
+                        stage.name,
+                        chips(self.namer, self.index, "stage", StageKey.of(journey, stage)),
+                    )
                     for stage in stage_views(self.namer, self.index, journey)
                 ]
             elif level == "department":
