@@ -14,8 +14,8 @@ Parts (skip with `--skip a,b`); "fresh" means no `.cxsite-cache` and no output:
           (the long query of run.py's DUCKDB_INGEST) in a fresh process. Best of --repeat.
 - plain:  the target project's 1,000 playbooks with plain bodies of about 600 words
           (headings, paragraphs, short lists; no tables or directives), built cold by cxsite
-          (a project holding them and what they name, as run.py's pages part), MkDocs 1.6
-          and Hugo. Best of --repeat each; every side's playbook page count is asserted.
+          (a project holding them and what they name), MkDocs 1.6 and Hugo: run.py's
+          `pages_setup(..., plain=True)`. Best of --repeat each; every side's playbook page count is asserted.
 - builds: on the target project (300 touchpoints, 1,000 playbooks, --rows-target rows):
           a fresh `cxsite build` and the size of its output; one playbook edited, 3.1 s
           later (past the racy-stamp window, as a person's save) a new `cxsite build`; then
@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import inspect
 import json
 import os
 import re
@@ -58,7 +57,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import DIMENSIONS, PERSONAS, SIZES, months, paragraph  # noqa: E402
+from generate import DIMENSIONS, PERSONAS, SIZES, months  # noqa: E402
 from run import (  # noqa: E402
     DUCKDB_INGEST,
     SERVE_EDIT,
@@ -195,34 +194,6 @@ def long_project(target: Path, work: Path, rows: int) -> Path:
     return where
 
 
-def plain_body(number: int) -> str:
-    """A playbook body of about 600 words: headings, paragraphs and a list, nothing else."""
-    rng = np.random.default_rng(number)
-    body = [f"# Playbook {number}", "", paragraph(rng, 60), ""]
-    for section in range(4):
-        body += [f"## Step {section + 1}", "", paragraph(rng, 120), ""]
-        body += ["- " + paragraph(rng, 8), "- " + paragraph(rng, 8), ""]
-    return "\n".join(body)
-
-
-def plain_setup(project: Path, root: Path) -> tuple[Path, Path, Path, int, float]:
-    """run.py's cxsite, MkDocs and Hugo projects over the project's playbooks, with plain
-    bodies: through run.py's own `plain` option when it has one, else rewritten here."""
-    setup: Callable[..., tuple[Path, Path, Path, int, float]] = pages_setup
-    if "plain" in inspect.signature(pages_setup).parameters:
-        return setup(project, root, plain=True)
-    cx, mk, hu, n, _ = setup(project, root)
-    words = 0
-    for number, path in enumerate(sorted((cx / "content" / "playbooks").glob("*.md"))):
-        text = path.read_text()
-        body = plain_body(number)
-        words += len(re.findall(r"[A-Za-z][A-Za-z'_-]*", body))
-        text = text[: text.index("---\n", 4) + 4] + body
-        for folder in (cx / "content" / "playbooks", mk / "docs", hu / "content" / "playbooks"):
-            (folder / path.name).write_text(text)
-    return cx, mk, hu, n, words / max(1, n)
-
-
 def fresh(project: Path) -> None:
     """No `.cxsite-cache` and no output, as on a fresh clone."""
     shutil.rmtree(project / ".cxsite-cache", ignore_errors=True)
@@ -271,7 +242,8 @@ def part_scores(work: Path, rows: int, repeat: int, timeout: float) -> list[Row]
 
 def part_plain(work: Path, rows: int, repeat: int, timeout: float) -> list[Row]:
     mkdocs, hugo = ensure_mkdocs(work), ensure_hugo()
-    cx, mk, hu, n, words = plain_setup(project_of("target", work, rows), work / "target-plain")
+    project = project_of("target", work, rows)
+    cx, mk, hu, n, words = pages_setup(project, work / "target-plain", plain=True)
 
     def fresh_mk() -> None:
         shutil.rmtree(mk / "site", ignore_errors=True)
