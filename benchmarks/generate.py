@@ -4,7 +4,8 @@
     python benchmarks/generate.py --size large --rows 3000000 --out /tmp/cx-3m
 
 Sizes: medium (300 touchpoints, 100 playbooks, 1M rows), large (2,000 touchpoints,
-40 journeys, 1,000 playbooks of about 600 words, 10M rows over 36 months). `--rows`
+40 journeys, 1,000 playbooks of about 600 words, 10M rows over 36 months), target (issue
+15's project: 300 touchpoints, 12 journeys, 1,000 playbooks, 3M rows over 24 months). `--rows`
 overrides only the number of measurement rows (70% survey, 30% tickets); definitions and
 playbooks stay those of the size, so projects that differ only in rows can be compared.
 """
@@ -34,6 +35,7 @@ class Size:
 SIZES = {
     "medium": Size(300, 12, 100, 1_000_000, 24),
     "large": Size(2_000, 40, 1_000, 10_000_000, 36),
+    "target": Size(300, 12, 1_000, 3_000_000, 24),  # issue 15's 300-touchpoint project
 }
 DEPARTMENTS = ["marketing", "sales", "service", "it", "billing", "field", "stores", "network",
                "logistics", "legal", "finance", "cx-office"]  # fmt: skip

@@ -421,17 +421,21 @@ def scores_rows(project: Path, repeat: int) -> list[tuple[str, str, str, str]]:
     return rows  # fmt: skip
 
 
-# `cxsite serve` rebuilds in its own process after each save: the time from a saved
-# playbook edit to its page written, measured the same way (median of 5 saves), after a
-# first build as serve does on start. Writes the median seconds to argv[2].
+# `cxsite serve` rebuilds in its own process after each save, through the same `build()`
+# with one BuildCache kept for its lifetime (cxsite/serve.py, LiveServer.rebuild): the time
+# from a saved playbook edit to its page written, measured the same way (median of 5
+# saves), after a first build as serve does on start. Writes the median seconds to argv[2].
 SERVE_EDIT = """
 import statistics, sys, time
 from pathlib import Path
 from cxsite.build import build
+from cxsite.cache import BuildCache
 root = Path(sys.argv[1])
-assert build(root).output is not None
+out = root / "output"
+cache = BuildCache.of_project(root)
+assert build(root, out, cache=cache, reuse=False).output is not None
 playbook = sorted((root / "content" / "playbooks").glob("*.md"))[0]
-page = root / "output" / "playbooks" / (playbook.stem + ".html")
+page = out / "playbooks" / (playbook.stem + ".html")
 original = playbook.read_text()
 times = []
 try:
@@ -439,7 +443,7 @@ try:
         marker = f"Edited in serve, save {number}."
         playbook.write_text(original + "\\n" + marker + "\\n")
         started = time.perf_counter()
-        result = build(root)
+        result = build(root, out, cache=cache)
         times.append(time.perf_counter() - started)
         assert result.output is not None and marker in page.read_text()
 finally:
