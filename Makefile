@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: site test lint typecheck pytest example-data bench clean
+.PHONY: site test lint typecheck pytest example-data bench targets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ BENCH_ARGS ?=
 bench: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e . duckdb
 	$(BIN)/python benchmarks/run.py --size $(SIZE) $(BENCH_ARGS)
+
+# Issue 15's targets in one run beside their peers (benchmarks/targets.py); writes the
+# section "Issue 15 targets" of benchmarks/RESULTS.md. TARGET_ARGS="--skip large" to skip parts.
+targets: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e . duckdb
+	$(BIN)/python benchmarks/targets.py $(TARGET_ARGS)
 
 clean:
 	rm -rf output .cxsite-cache build dist *.egg-info
