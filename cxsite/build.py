@@ -39,7 +39,7 @@ from cxsite.write import UnsafeOutputError, check_output_dir, manifest_bytes, ma
 if TYPE_CHECKING:
     import pandas as pd
 
-    from cxsite.load.yaml_source import Documents
+    from cxsite.load.sources import Reader
     from cxsite.model import Project
     from cxsite.render import Progress, RenderedSite
     from cxsite.scoring.engine import Scores
@@ -185,16 +185,16 @@ def read_project(
     root: Path,
     today: dt.date | None = None,
     memo: Memo | None = None,
-    documents: Documents | None = None,
+    reader: Reader | None = None,
 ) -> Reading:
     """Load and validate: read every file of the project and validate it, keeping its
-    valid parts for checking measurements. YAML is parsed through `documents` (what a
-    rebuild in the same process need not parse again)."""
+    valid parts for checking measurements. Files are read through `reader` (what a
+    rebuild in the same process need not read or parse again)."""
     from cxsite.load.sources import read_sources
     from cxsite.validate import validate_sources
 
     diagnostics = Diagnostics()
-    raw, read_errors = read_sources(root.resolve(), documents)
+    raw, read_errors = read_sources(root.resolve(), reader)
     diagnostics.extend(read_errors)
     if not raw.has_config:
         return Reading(None, None, diagnostics)
@@ -237,12 +237,12 @@ def analyse(
     Without a cache, everything is computed.
     """
     from cxsite.load.measurements import measurement_partials
-    from cxsite.load.yaml_source import Documents
+    from cxsite.load.sources import Reader
     from cxsite.model import definitions_digest
 
     cache = cache or BuildCache.none()
-    documents = cache.renew("documents", lambda before: Documents(_documents(before)))
-    reading = read_project(root, today, cache.memo, documents)
+    reader = cache.renew("reader", lambda before: Reader(_reader(before)))
+    reading = read_project(root, today, cache.memo, reader)
     project, diagnostics = reading.checkable, reading.diagnostics
     paths = reading.measurement_paths
     if project is None:
@@ -267,10 +267,10 @@ def analyse(
     return Analysis(project, scores, diagnostics, paths)
 
 
-def _documents(held: object | None) -> Documents | None:
-    from cxsite.load.yaml_source import Documents
+def _reader(held: object | None) -> Reader | None:
+    from cxsite.load.sources import Reader
 
-    return held if isinstance(held, Documents) else None
+    return held if isinstance(held, Reader) else None
 
 
 def _measurement_inputs(

@@ -176,6 +176,11 @@ class SqliteMemo:
             self._mark_used(namespace, key)
         return found
 
+    def keep(self, namespace: str, key: str) -> None:
+        """Mark an entry as used by this run without reading it (the caller holds it)."""
+        self.hits += 1
+        self._mark_used(namespace, key)
+
     def replay(self, record: MemoRecord) -> None:
         found, missed, written = record
         self.misses += missed
@@ -327,6 +332,62 @@ class _Tracing:
         self.memo.replay(record)
 
 
+RECALLED_BYTES = 16 * 1024  # larger values (pages' HTML) are recalled as being there only
+
+
+class _Recalling:
+    """A build's store with, in front, the entries the last build in this process used:
+    small values from memory, larger ones known to be in the store. What this build uses is
+    collected for the next one. Every entry recalled is marked as used in the store, so that
+    it is not pruned."""
+
+    def __init__(self, store: Memo, recalled: dict[tuple[str, str], bytes | None]) -> None:
+        self.store = store
+        self.recalled = recalled
+        self.used: dict[tuple[str, str], bytes | None] = {}
+
+    def _keep(self, entry: tuple[str, str]) -> None:
+        if isinstance(self.store, SqliteMemo):
+            self.store.keep(*entry)
+        else:
+            self.store.has(*entry)
+
+    def _note(self, entry: tuple[str, str], value: bytes) -> None:
+        self.used[entry] = value if len(value) <= RECALLED_BYTES else None
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        entry = (namespace, key)
+        value = self.recalled.get(entry)
+        if value is not None:
+            self._keep(entry)
+        else:
+            value = self.store.get(namespace, key)
+        if value is not None:
+            self._note(entry, value)
+        return value
+
+    def put(self, namespace: str, key: str, value: bytes) -> None:
+        self.store.put(namespace, key, value)
+        self._note((namespace, key), value)
+
+    def has(self, namespace: str, key: str) -> bool:
+        entry = (namespace, key)
+        if entry in self.recalled or entry in self.used:
+            self._keep(entry)
+            self.used.setdefault(entry, self.recalled.get(entry))
+            return True
+        found = self.store.has(namespace, key)
+        if found:
+            self.used[entry] = None
+        return found
+
+    def reader(self) -> Callable[[], Memo]:
+        return self.store.reader()
+
+    def replay(self, record: MemoRecord) -> None:
+        self.store.replay(record)
+
+
 class BuildCache:
     """The one cache a build consults, at its stage boundaries: the inputs' stamps and
     content hashes (is there anything to do?), the measurements' partials, the scores, the
@@ -346,6 +407,7 @@ class BuildCache:
         self._hold = hold
         self._held: dict[str, tuple[str, object, list[tuple[str, str]]]] = {}
         self._renewed: dict[str, object] = {}
+        self._recalled: dict[tuple[str, str], bytes | None] = {}
         self.memo: Memo = NoMemo()  # the store of the build under way
 
     @classmethod
@@ -370,13 +432,19 @@ class BuildCache:
         if fresh:
             self._held.clear()
             self._renewed.clear()
-        self.memo = self._open_store(fresh)
+            self._recalled = {}
+        store = self._open_store(fresh)
+        self.memo = _Recalling(store, self._recalled) if self._hold else store
         return self.memo
 
     def close(self, *, complete: bool, prune: bool = True) -> None:
         """End the build: keep what it made if it was `complete` (and, with `prune`, drop
         the stored entries it did not use), else forget it."""
         memo, self.memo = self.memo, NoMemo()
+        if isinstance(memo, _Recalling):
+            if complete:  # what the next build in this process may recall
+                self._recalled = memo.used
+            memo = memo.store
         if isinstance(memo, SqliteMemo):
             if complete:
                 memo.commit(prune=prune)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from cxsite.errors import Category, LocatedError, did_you_mean
 from cxsite.load.files import (
     YAML_SUFFIXES,
     Folders,
+    TextFile,
     find_kind_files,
     find_markdown,
     read_text,
@@ -18,6 +20,7 @@ from cxsite.load.files import (
 )
 from cxsite.load.yaml_source import Documents, Position, SourceMap, YamlDocument, ids_written
 from cxsite.model import KINDS
+from cxsite.uptodate import Stamp, is_racy
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,41 @@ class RawSources:
     broken: dict[str, list[BrokenFile]] = field(default_factory=dict)
 
 
-def read_sources(
-    root: Path, documents: Documents | None = None
-) -> tuple[RawSources, list[LocatedError]]:
-    """Read cxsite.yaml, data/ and content/; collect every read or syntax error. YAML is
-    parsed through `documents` (what a rebuild need not parse again)."""
-    folders = Folders()
-    documents = documents or Documents()
+class Reader:
+    """How one read of a project reads its files: links are resolved once per folder; and,
+    made from the reader of the read before it in the same process (a rebuild under
+    `serve`, through the build cache), a file whose stamp (size, modification and change
+    times, inode) is unchanged and not racy is not read again, and a text already parsed is
+    not parsed again. It holds only what this read read."""
+
+    def __init__(self, before: Reader | None = None) -> None:
+        self.folders = Folders()
+        self.documents: Documents = Documents(before.documents if before is not None else None)
+        self._before: dict[Path, tuple[Stamp, TextFile]] = before._read if before else {}
+        self._read: dict[Path, tuple[Stamp, TextFile]] = {}
+
+    def text(self, path: Path, root: Path) -> tuple[TextFile | None, list[LocatedError]]:
+        """`read_text`, unless the read before read this very file."""
+        taken = time.time_ns()
+        try:
+            stat = path.stat()
+        except OSError:
+            return read_text(path, root, self.folders)
+        stamp = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+        held = self._before.get(path)
+        if held is None or held[0] != stamp or is_racy(stat, taken):
+            text, errors = read_text(path, root, self.folders)
+            if text is None:
+                return text, errors
+            held = (stamp, text)
+        self._read[path] = held
+        return held[1], []
+
+
+def read_sources(root: Path, reader: Reader | None = None) -> tuple[RawSources, list[LocatedError]]:
+    """Read cxsite.yaml, data/ and content/ through `reader`; collect every read or syntax
+    error."""
+    reader = reader or Reader()
     raw = RawSources(root)
     errors: list[LocatedError] = []
     config_path = root / CONFIG_FILE
@@ -87,7 +118,7 @@ def read_sources(
         return raw, errors
     raw.has_config = True
     raw.config, broken_config = _read_yaml_file(
-        config_path, root, errors, (folders, documents), category="config"
+        config_path, root, errors, reader, category="config"
     )
     if broken_config is not None:
         raw.broken["config"] = [broken_config]
@@ -97,7 +128,7 @@ def read_sources(
         docs = []
         for path in kind_files.files:
             doc, broken = _read_yaml_file(
-                path, root, errors, (folders, documents), one_per_item=kind_files.one_per_item
+                path, root, errors, reader, one_per_item=kind_files.one_per_item
             )
             if doc is not None:
                 docs.append(doc)
@@ -109,10 +140,8 @@ def read_sources(
         if kind_errors:
             raw.incomplete.add(kind)
     errors.extend(_unknown_data_files(root))
-    raw.playbooks = _read_markdown_folder(
-        root / "content" / "playbooks", root, errors, (folders, documents)
-    )
-    raw.pages = _read_markdown_folder(root / "content", root, errors, (folders, documents))
+    raw.playbooks = _read_markdown_folder(root / "content" / "playbooks", root, errors, reader)
+    raw.pages = _read_markdown_folder(root / "content", root, errors, reader)
     return raw, errors
 
 
@@ -126,19 +155,18 @@ def _read_yaml_file(
     path: Path,
     root: Path,
     errors: list[LocatedError],
-    readers: tuple[Folders, Documents],
+    reader: Reader,
     category: Category = "content",
     one_per_item: bool = False,
 ) -> tuple[YamlDocument | None, BrokenFile | None]:
     """The document, or what is known of a file that cannot be read, parsed or is empty:
     the ids its text seems to define (one item per file: also the file's name)."""
     named = frozenset({path.stem} if one_per_item else ())
-    folders, documents = readers
-    text, read_errors = read_text(path, root, folders)
+    text, read_errors = reader.text(path, root)
     if text is None:
         errors.extend(_recategorise(read_errors, category))
         return None, _broken(relative(path, root), read_errors, named, "can be read")
-    doc, parse_errors = documents.parse(text.text, text.rel)
+    doc, parse_errors = reader.documents.parse(text.text, text.rel)
     errors.extend(_recategorise(parse_errors, category))
     if doc is None:
         return None, _broken(text.rel, parse_errors, ids_written(text.text) | named, "parses")
@@ -158,12 +186,11 @@ def _recategorise(errors: list[LocatedError], category: Category) -> list[Locate
 
 
 def _read_markdown_folder(
-    folder: Path, root: Path, errors: list[LocatedError], readers: tuple[Folders, Documents]
+    folder: Path, root: Path, errors: list[LocatedError], reader: Reader
 ) -> list[RawMarkdown]:
-    folders, documents = readers
     result: list[RawMarkdown] = []
     for path in find_markdown(folder):
-        text, read_errors = read_text(path, root, folders)
+        text, read_errors = reader.text(path, root)
         errors.extend(read_errors)
         if text is None:
             continue
@@ -173,7 +200,7 @@ def _read_markdown_folder(
             continue
         front_matter: YamlDocument | None = None
         if split.yaml_text is not None:
-            front_matter, fm_errors = documents.parse(
+            front_matter, fm_errors = reader.documents.parse(
                 split.yaml_text, text.rel, line_offset=split.yaml_line - 1
             )
             errors.extend(fm_errors)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import json
 from collections.abc import Sequence
@@ -122,6 +121,10 @@ class SearchDocument:
 
 def search_index(documents: Sequence[SearchDocument]) -> bytes:
     """A script defining `window.CX_SEARCH`: loads from file:// where fetched JSON cannot."""
-    listed = [dataclasses.asdict(document) for document in documents]
+    listed = [
+        {"headings": list(d.headings), "kind": d.kind, "text": d.text, "title": d.title,
+         "url": d.url}
+        for d in documents
+    ]  # fmt: skip
     text = json.dumps(listed, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
     return f"window.CX_SEARCH={text};\n".encode()
