@@ -186,10 +186,14 @@ def read_project(
     today: dt.date | None = None,
     memo: Memo | None = None,
     reader: Reader | None = None,
+    *,
+    bodies: bool = True,
 ) -> Reading:
     """Load and validate: read every file of the project and validate it, keeping its
     valid parts for checking measurements. Files are read through `reader` (what a
-    rebuild in the same process need not read or parse again)."""
+    rebuild in the same process need not read or parse again). Without `bodies`, the
+    Markdown of playbooks and pages is not parsed for its directives (scores do not
+    depend on it)."""
     from cxsite.load.sources import read_sources
     from cxsite.validate import validate_sources
 
@@ -198,7 +202,7 @@ def read_project(
     diagnostics.extend(read_errors)
     if not raw.has_config:
         return Reading(None, None, diagnostics)
-    validation = validate_sources(raw, today, memo)
+    validation = validate_sources(raw, today, memo, bodies=bodies)
     diagnostics.extend(validation.errors)
     project = validation.project if not diagnostics.errors else None
     checkable = project or validation.checkable
@@ -229,8 +233,10 @@ def analyse(
     cache: BuildCache | None = None,
     *,
     score: bool = True,
+    bodies: bool = True,
 ) -> Analysis:
-    """Load and validate the project, aggregate its measurements and (with `score`) score it.
+    """Load and validate the project, aggregate its measurements and (with `score`) score it;
+    without `bodies`, the directives in Markdown bodies are not checked (`cxsite scores`).
 
     With errors in the definitions, the measurement files are still checked, against the
     definitions that are valid (`Reading.checkable`): one run reports every problem.
@@ -242,7 +248,7 @@ def analyse(
 
     cache = cache or BuildCache.none()
     reader = cache.renew("reader", lambda before: Reader(_reader(before)))
-    reading = read_project(root, today, cache.memo, reader)
+    reading = read_project(root, today, cache.memo, reader, bodies=bodies)
     project, diagnostics = reading.checkable, reading.diagnostics
     paths = reading.measurement_paths
     if project is None:
@@ -382,14 +388,16 @@ def _with_late_stamps(
     return InputStamps({**kept, **late.stamps}, {**hashes, **late.hashes, **unknown})
 
 
-def analyse_cached(root: Path, today: dt.date | None = None, *, score: bool = True) -> Analysis:
+def analyse_cached(
+    root: Path, today: dt.date | None = None, *, score: bool = True, bodies: bool = True
+) -> Analysis:
     """`analyse` with the project's cache; what it computed is kept only when it found no
     error (a failed command changes nothing), and nothing is pruned (no build followed)."""
     cache = BuildCache.of_project(root)
     cache.open()
     analysis: Analysis | None = None
     try:
-        analysis = analyse(root, today, cache, score=score)
+        analysis = analyse(root, today, cache, score=score, bodies=bodies)
         return analysis
     finally:
         complete = analysis is not None and not analysis.diagnostics.errors

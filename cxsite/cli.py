@@ -271,7 +271,7 @@ def scores(
     from cxsite.site.scoreindex import status_rule
     from cxsite.site.views import Namer
 
-    analysis = analyse_cached(obj.root)
+    analysis = analyse_cached(obj.root, bodies=False)  # Markdown is no part of a score
     if analysis.scores is None or analysis.project is None:
         _report(analysis.diagnostics, err=True)
         raise SystemExit(int(analysis.diagnostics.exit_code() or ExitCode.CONTENT_ERROR))

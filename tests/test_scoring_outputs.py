@@ -482,3 +482,15 @@ def test_scores_json_written_in_pieces_is_the_same_json(monkeypatch: pytest.Monk
     payload = json.loads(whole)
     table = analysis.scores.table
     assert len(payload["scores"]) == (table["period"] == analysis.scores.latest_period).sum()
+
+
+def test_scores_do_not_wait_for_playbook_bodies_but_check_and_build_report_them(
+    tmp_path: Path,
+) -> None:
+    root = small_project(tmp_path)
+    playbook = next((root / "content" / "playbooks").glob("*.md"))
+    playbook.write_text(playbook.read_text() + '\n{{< score touchpoint="nowhere" >}}\n')
+    code, out, _ = scores_cli(root, "--format", "csv")
+    assert code == 0 and out.startswith("level,id,dimension")  # Markdown is no part of a score
+    checked = CliRunner().invoke(main, ["--project", str(root), "check"])
+    assert checked.exit_code == 1 and "unknown touchpoint `nowhere`" in checked.output

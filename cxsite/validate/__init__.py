@@ -70,9 +70,10 @@ class Validation:
 
 
 def validate_sources(
-    raw: RawSources, today: dt.date | None = None, memo: Memo | None = None
+    raw: RawSources, today: dt.date | None = None, memo: Memo | None = None, *, bodies: bool = True
 ) -> Validation:
-    """Validate everything read; the project is None when any error was found."""
+    """Validate everything read; the project is None when any error was found. Without
+    `bodies`, the directives in Markdown bodies are not checked."""
     errors: list[LocatedError] = []
     config, config_origin, dimensions = validate_config(raw.config, errors)
     errors.extend(unread_measurements_note(raw.config, config))
@@ -109,7 +110,8 @@ def validate_sources(
     if config is not None and config_origin is not None:
         config_errors, unchecked_sources = check_config(config, config_origin, refs, raw.root)
         errors.extend(config_errors)
-    errors.extend(check_directives(raw, declared, dimensions, memo or NoMemo()))
+    if bodies:
+        errors.extend(check_directives(raw, declared, dimensions, memo or NoMemo()))
 
     if config is None:
         return Validation(None, errors, None)
