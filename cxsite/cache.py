@@ -395,11 +395,13 @@ class BuildCache:
 
     Entries are kept in a store (`.cxsite-cache/cache.sqlite` for a project) that a build
     opens with `open` and ends with `close`: only a complete build writes to it, so a
-    refused or failed one leaves it as it was. The latest value of each stage is also held
-    in memory, so that a process that builds again (`cxsite serve`, which keeps one cache
-    for its lifetime) reuses what an edit did not change; a command-line build starts with
-    an empty one. The entries a held value was made from are marked as still in use
-    whenever it is reused, so the store does not prune them.
+    refused or failed one leaves it as it was. A process that builds again (`cxsite serve`,
+    which keeps one cache for its lifetime) also has its memory: the latest value of each
+    stage (`get_or_make`), what the last build read and parsed (`renew`), and the store's
+    entries the last complete build used, recalled before the store is asked (small values
+    themselves, larger ones as known to be there). So a rebuild after a save redoes only
+    what the edit touched; a command-line build starts with an empty memory. Whatever is
+    reused from memory is marked as still in use, so the store does not prune it.
     """
 
     def __init__(self, open_store: Callable[[bool], Memo], *, hold: bool = True) -> None:
