@@ -331,15 +331,12 @@ def _render(
     from cxsite.render import render_site
     from cxsite.theme import (
         ThemeRenderError,
-        template_fingerprint,
         theme_assets,
         theme_environment,
         vendor_assets,
     )
 
     env = theme_environment(project.root, project.config.theme)
-    # The environment that compiled these very templates, when one is held.
-    env = cache.get_or_make("theme", template_fingerprint(env), lambda _: env)
     assets = {**theme_assets(project.root, project.config.theme), **vendor_assets(cache.memo)}
     try:
         return render_site(

@@ -83,6 +83,8 @@ def render_site(
     cache = cache or BuildCache.none()
     memo = cache.memo
     templates = template_fingerprint(env)
+    # The environment that compiled these very templates, where the cache holds one.
+    env = cache.get_or_make("theme", templates, lambda _: env)
     jobs = page_jobs(project)
     site = _site_fingerprint(project, scores, templates, updated)
     keys = [_job_key(site, job, project) if site else "" for job in jobs]
