@@ -1,6 +1,6 @@
 """Screenshots of the built example for the README: home, a journey map seen by one persona, a
 scorecard, a department and a playbook, each as its reader first sees it (1400x900), and the
-home page on a phone (390 px wide).
+home page, a journey, a scorecard and a playbook on a phone (390 px wide).
 
 Run after `make site`: `python scripts/screenshots.py` (needs Debian's chromium and playwright).
 """
@@ -30,7 +30,12 @@ PAGES = {
     "department": "departments/customer-service.html",
     "playbook": "playbooks/billing-trust-recovery.html",
 }
-PHONE = {"home-phone": "index.html"}
+PHONE = {
+    "home-phone": "index.html",
+    "journey-phone": "journeys/fix-a-fault.html",
+    "scorecard-phone": "touchpoints/support-call.html",
+    "playbook-phone": "playbooks/billing-trust-recovery.html",
+}
 
 
 def main() -> None:
